@@ -1,0 +1,95 @@
+namespace NdisMock.Domain;
+
+/// <summary>The MCM handlers whose answer a sandbox lets its user script (API.md §6).</summary>
+public enum CmHandler
+{
+    ProtocolCmOpenAf,
+    ProtocolCmCloseAf,
+    ProtocolCmRegisterSap,
+    ProtocolCmDeregisterSap,
+    ProtocolCmMakeCall,
+    ProtocolCmCloseCall,
+    ProtocolCmAddParty,
+    ProtocolCmDropParty,
+    ProtocolCmModifyCallQoS,
+
+    /// <summary>The MCM's answer to a client's NdisCoCreateVc; must be synchronous (R-CMP-5).</summary>
+    ProtocolCoCreateVc,
+
+    /// <summary>The MCM's answer to a client's NdisCoDeleteVc; must be synchronous (R-CMP-5).</summary>
+    ProtocolCoDeleteVc,
+}
+
+public enum BehaviorMode
+{
+    /// <summary>The handler returns <see cref="HandlerBehavior.Status"/> at once.</summary>
+    Complete,
+
+    /// <summary>The handler returns NDIS_STATUS_PENDING; with CompleteAfter, the MCM completes it itself later.</summary>
+    Pend,
+}
+
+/// <summary>How one MCM handler answers.</summary>
+/// <param name="Mode">Answer at once, or pend.</param>
+/// <param name="Status">With Complete: the answer. With Pend and CompleteAfter: the status of the self-completion.</param>
+/// <param name="CompleteAfter">With Pend only: the MCM completes the request by itself after this delay.</param>
+public sealed record HandlerBehavior(BehaviorMode Mode, NdisStatus Status, TimeSpan? CompleteAfter = null)
+{
+    public static HandlerBehavior CompleteWith(NdisStatus status) => new(BehaviorMode.Complete, status);
+
+    public static HandlerBehavior Pend() => new(BehaviorMode.Pend, NdisStatuses.Success);
+
+    /// <summary>Why this behavior cannot be set, or null when it can.</summary>
+    public string? Problem(CmHandler handler)
+    {
+        if (Mode == BehaviorMode.Complete && Status.IsPending)
+        {
+            return "Mode Complete answers at once; use mode Pend to pend.";
+        }
+
+        if (Mode == BehaviorMode.Complete && CompleteAfter is not null)
+        {
+            return "completeAfter applies only to mode Pend.";
+        }
+
+        if (Mode == BehaviorMode.Pend && Status.IsPending)
+        {
+            return "The self-completion status must not be NDIS_STATUS_PENDING (R-CMP-1).";
+        }
+
+        if (CompleteAfter is { } delay && delay < TimeSpan.Zero)
+        {
+            return "completeAfter must not be negative.";
+        }
+
+        if (Mode == BehaviorMode.Pend && CompleteAfter is not null
+            && handler is CmHandler.ProtocolCoCreateVc or CmHandler.ProtocolCoDeleteVc)
+        {
+            return $"{handler} never completes later; pending it is itself the violation V-CMP-05.";
+        }
+
+        if (handler is CmHandler.ProtocolCmCloseAf or CmHandler.ProtocolCmDeregisterSap
+            && Mode == BehaviorMode.Pend && CompleteAfter is not null && !Status.IsSuccess)
+        {
+            return $"A pended {handler} completes with NDIS_STATUS_SUCCESS only (R-CMP-4).";
+        }
+
+        return null;
+    }
+
+    /// <summary>The defaults of API.md §6: signalling handlers pend, AF and SAP handlers succeed at once.</summary>
+    public static IReadOnlyDictionary<CmHandler, HandlerBehavior> Defaults { get; } = new Dictionary<CmHandler, HandlerBehavior>
+    {
+        [CmHandler.ProtocolCmOpenAf] = CompleteWith(NdisStatuses.Success),
+        [CmHandler.ProtocolCmCloseAf] = CompleteWith(NdisStatuses.Success),
+        [CmHandler.ProtocolCmRegisterSap] = CompleteWith(NdisStatuses.Success),
+        [CmHandler.ProtocolCmDeregisterSap] = CompleteWith(NdisStatuses.Success),
+        [CmHandler.ProtocolCmMakeCall] = Pend(),
+        [CmHandler.ProtocolCmCloseCall] = Pend(),
+        [CmHandler.ProtocolCmAddParty] = Pend(),
+        [CmHandler.ProtocolCmDropParty] = Pend(),
+        [CmHandler.ProtocolCmModifyCallQoS] = Pend(),
+        [CmHandler.ProtocolCoCreateVc] = CompleteWith(NdisStatuses.Success),
+        [CmHandler.ProtocolCoDeleteVc] = CompleteWith(NdisStatuses.Success),
+    };
+}

@@ -1,0 +1,401 @@
+namespace NdisMock.Domain;
+
+// Address families (CONDIS.md §2.1 rows A1–A4, §3.1) and SAPs (rows B1–B2, §3.2).
+public sealed partial class Sandbox
+{
+    /// <summary>The MCM registers an address family on its adapter (done for Q.2931 and TAPI at creation).</summary>
+    public Outcome NdisMCmRegisterAddressFamilyEx(CoAddressFamily addressFamily) =>
+        Turn(EventName.NdisMCmRegisterAddressFamilyEx, () => RegisterAddressFamily(addressFamily));
+
+    private Outcome RegisterAddressFamily(CoAddressFamily family)
+    {
+        var call = new NdisEvent { Name = EventName.NdisMCmRegisterAddressFamilyEx, Role = Role.Mcm, AddressFamily = family };
+        if (_registered.Contains(family.AddressFamily))
+        {
+            return Reject(Rules.DuplicateAddressFamily, $"{family.AddressFamily} is already registered on this adapter.", call);
+        }
+
+        _registered.Add(family.AddressFamily);
+        Emit(call with { Status = NdisStatuses.Success });
+        Emit(new NdisEvent { Name = EventName.ProtocolCoAfRegisterNotify, Role = Role.Client, AddressFamily = family });
+        return Completed(NdisStatuses.Success);
+    }
+
+    /// <summary>The client opens an address family; NDIS calls the MCM's ProtocolCmOpenAf.</summary>
+    public Outcome NdisClOpenAddressFamilyEx(CoAddressFamily addressFamily, string? clientAfContext) =>
+        Turn(EventName.NdisClOpenAddressFamilyEx, () =>
+        {
+            ArgumentNullException.ThrowIfNull(addressFamily);
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClOpenAddressFamilyEx, Role = Role.Client, AddressFamily = addressFamily, ClientAfContext = clientAfContext,
+            };
+            if (!_registered.Contains(addressFamily.AddressFamily))
+            {
+                // NdisClOpenAddressFamilyEx: FAILURE when the AF is not registered on that miniport.
+                Emit(call with { Status = NdisStatuses.Failure });
+                return Completed(NdisStatuses.Failure);
+            }
+
+            var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
+            var behavior = Behavior(CmHandler.ProtocolCmOpenAf);
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmOpenAf, Role = Role.Mcm, AddressFamily = addressFamily, NdisAfHandle = af.Handle,
+            };
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                _afs.Add(af.Handle, af);
+                var op = Pend(EventName.ProtocolCmOpenAf, EventName.NdisMCmOpenAddressFamilyComplete, Role.Mcm, af.Handle, behavior, af);
+                Emit(call with { Status = NdisStatuses.Pending, NdisAfHandle = af.Handle });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op) with { NdisAfHandle = af.Handle, Created = true };
+            }
+
+            if (!behavior.Status.IsSuccess)
+            {
+                Emit(call with { Status = behavior.Status });
+                Emit(handler with { Status = behavior.Status });
+                return Completed(behavior.Status);
+            }
+
+            af.CallMgrAfContext = $"cm-{af.Handle}";
+            af.Apply(AfTrigger.OpenSucceeded);
+            _afs.Add(af.Handle, af);
+            Emit(call with { Status = NdisStatuses.Success, NdisAfHandle = af.Handle });
+            Emit(handler with { Status = NdisStatuses.Success, CallMgrAfContext = af.CallMgrAfContext });
+            return Completed(NdisStatuses.Success) with { NdisAfHandle = af.Handle, Created = true };
+        });
+
+    /// <summary>The MCM completes a pended ProtocolCmOpenAf.</summary>
+    public Outcome NdisMCmOpenAddressFamilyComplete(NdisStatus status, string ndisAfHandle, string? callMgrAfContext) =>
+        Turn(EventName.NdisMCmOpenAddressFamilyComplete, () => OpenAddressFamilyComplete(status, ndisAfHandle, callMgrAfContext));
+
+    private Outcome OpenAddressFamilyComplete(NdisStatus status, string? afHandle, string? callMgrAfContext)
+    {
+        RequireNotPending(status);
+        var af = AfForMcm(afHandle);
+        var op = PendedBy(EventName.ProtocolCmOpenAf, af.Handle);
+
+        Finish(op, af.Handle);
+        if (status.IsSuccess)
+        {
+            af.CallMgrAfContext = callMgrAfContext;
+            af.Apply(AfTrigger.OpenSucceeded);
+        }
+        else
+        {
+            // R-AF-4: a failed open leaves the handle invalid once the completion returns.
+            af.Apply(AfTrigger.OpenFailed);
+            _afs.Remove(af.Handle);
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmOpenAddressFamilyComplete, Role = Role.Mcm, Status = status, NdisAfHandle = af.Handle,
+            CallMgrAfContext = callMgrAfContext, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClOpenAfCompleteEx, Role = Role.Client, Status = status, ClientAfContext = af.ClientAfContext,
+            NdisAfHandle = status.IsSuccess ? af.Handle : null, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id, NdisAfHandle = af.Handle };
+    }
+
+    /// <summary>The client closes its address family; NDIS calls the MCM's ProtocolCmCloseAf.</summary>
+    public Outcome NdisClCloseAddressFamily(string ndisAfHandle) =>
+        Turn(EventName.NdisClCloseAddressFamily, () =>
+        {
+            var af = FindAf(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisClCloseAddressFamily, Role = Role.Client, NdisAfHandle = ndisAfHandle };
+            if (af is null || !af.Allows(AfTrigger.ClosePended))
+            {
+                // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is not open (it is {af?.State.ToString() ?? "closed"}).", call);
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCmCloseAf);
+            var remaining = ObjectsOf(af);
+            if (remaining > 0 && behavior.Mode == BehaviorMode.Complete)
+            {
+                WarnAboutLingeringMcmVcs(af);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call);
+            }
+
+            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                af.Apply(AfTrigger.ClosePended);
+                var op = Pend(EventName.ProtocolCmCloseAf, EventName.NdisMCmCloseAddressFamilyComplete, Role.Mcm, af.Handle, behavior, af);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, NdisAfHandle = af.Handle, PendingOperationId = op.Id });
+                return Pended(op);
+            }
+
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status });
+            if (behavior.Status.IsSuccess)
+            {
+                CloseAf(af);
+            }
+
+            return Completed(behavior.Status);
+        });
+
+    private int ObjectsOf(AddressFamilyOpen af) =>
+        _saps.Values.Count(s => s.Af == af) + _vcs.Values.Count(v => v.Af == af);
+
+    private void WarnAboutLingeringMcmVcs(AddressFamilyOpen af)
+    {
+        foreach (var vc in _vcs.Values.Where(v => v.Af == af && v.Creator == VcCreator.Mcm && !v.HasCall))
+        {
+            if (vc.OfferRejected && vc.Activation == Activation.Active)
+            {
+                Warn(Rules.RejectedOfferVcLingers, $"VC {vc.Handle}: the client rejected its offer, and the MCM neither deactivated nor deleted it.");
+            }
+            else if (vc.Call == CallState.Closed)
+            {
+                Warn(Rules.McmVcNotDeleted, $"VC {vc.Handle}: its call closed, and the MCM neither deleted nor reused it.");
+            }
+        }
+    }
+
+    private void CloseAf(AddressFamilyOpen af)
+    {
+        af.Apply(AfTrigger.CloseSucceeded);
+        _afs.Remove(af.Handle);
+    }
+
+    /// <summary>The MCM completes a pended ProtocolCmCloseAf; SUCCESS only, and only once nothing is left.</summary>
+    public Outcome NdisMCmCloseAddressFamilyComplete(NdisStatus status, string ndisAfHandle) =>
+        Turn(EventName.NdisMCmCloseAddressFamilyComplete, () => CloseAddressFamilyComplete(status, ndisAfHandle));
+
+    private Outcome CloseAddressFamilyComplete(NdisStatus status, string? afHandle)
+    {
+        RequireNotPending(status);
+        var af = AfForMcm(afHandle);
+        var op = PendedBy(EventName.ProtocolCmCloseAf, af.Handle);
+        Require(status.IsSuccess, Rules.CloseCompletionNotSuccess, $"NdisMCmCloseAddressFamilyComplete takes NDIS_STATUS_SUCCESS only, not {status.Name}.");
+        var remaining = ObjectsOf(af);
+        Require(remaining == 0, Rules.CloseAfCompleteWithObjects, $"{af.Handle} still has {remaining} SAP(s) or VC(s); complete the close once they are gone.");
+
+        Finish(op, af.Handle);
+        CloseAf(af);
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmCloseAddressFamilyComplete, Role = Role.Mcm, Status = status, NdisAfHandle = af.Handle, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClCloseAfComplete, Role = Role.Client, Status = status, ClientAfContext = af.ClientAfContext, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    /// <summary>The MCM asks the client to close its address family (adapter halting); the client's handler pends.</summary>
+    public Outcome NdisMCmNotifyCloseAddressFamily(string ndisAfHandle) =>
+        Turn(EventName.NdisMCmNotifyCloseAddressFamily, () =>
+        {
+            var af = AfForMcm(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisMCmNotifyCloseAddressFamily, Role = Role.Mcm, NdisAfHandle = af.Handle };
+            if (!af.Allows(AfTrigger.NotifyClose))
+            {
+                return Reject(Rules.AddressFamilyNotOpen, $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call);
+            }
+
+            af.Apply(AfTrigger.NotifyClose);
+            var op = Pend(EventName.ProtocolClNotifyCloseAf, EventName.NdisClNotifyCloseAddressFamilyComplete, Role.Client, af.Handle, af: af);
+            Emit(call with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolClNotifyCloseAf, Role = Role.Client, Status = NdisStatuses.Pending, ClientAfContext = af.ClientAfContext,
+                NdisAfHandle = af.Handle, PendingOperationId = op.Id,
+            });
+            return Pended(op);
+        });
+
+    /// <summary>The client completes a pended ProtocolClNotifyCloseAf (normally after closing the AF).</summary>
+    public Outcome NdisClNotifyCloseAddressFamilyComplete(string ndisAfHandle, NdisStatus status) =>
+        Turn(EventName.NdisClNotifyCloseAddressFamilyComplete, () => NotifyCloseAddressFamilyComplete(ndisAfHandle, status));
+
+    private Outcome NotifyCloseAddressFamilyComplete(string? afHandle, NdisStatus status)
+    {
+        RequireNotPending(status);
+        RequireHandle(afHandle, "an NdisAfHandle");
+        // The client may use the handle here even after NdisClCloseAddressFamily (PROTOCOL_CL_NOTIFY_CLOSE_AF).
+        Require(_handles.WasIssued(HandleKind.Af, afHandle!), Rules.UnknownHandle, $"{afHandle} is not an NdisAfHandle of this sandbox.");
+        var op = PendedBy(EventName.ProtocolClNotifyCloseAf, afHandle!);
+
+        Finish(op, afHandle!);
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisClNotifyCloseAddressFamilyComplete, Role = Role.Client, Status = status, NdisAfHandle = afHandle, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolCmNotifyCloseAfComplete, Role = Role.Mcm, Status = status, CallMgrAfContext = op.Af?.CallMgrAfContext,
+            PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    // ---- SAPs ----
+
+    /// <summary>The client registers a SAP on an open address family; NDIS calls the MCM's ProtocolCmRegisterSap.</summary>
+    public Outcome NdisClRegisterSap(string ndisAfHandle, string? protocolSapContext, Sap sap) =>
+        Turn(EventName.NdisClRegisterSap, () =>
+        {
+            ArgumentNullException.ThrowIfNull(sap);
+            var af = FindAf(ndisAfHandle);
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClRegisterSap, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolSapContext = protocolSapContext, Sap = sap,
+            };
+            if (af is not { IsOpen: true })
+            {
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call);
+            }
+
+            var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmRegisterSap, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext, Sap = sap, NdisSapHandle = entry.Handle,
+            };
+
+            // The MCM refuses a SAP it cannot parse, or one another client holds (PROTOCOL_CM_REG_SAP, R-SAP-1).
+            var refusal = !SapFits(af, sap) ? NdisStatuses.InvalidData
+                : HolderOf(sap, af) is not null ? Options.SapInUseStatus
+                : (NdisStatus?)null;
+            var behavior = Behavior(CmHandler.ProtocolCmRegisterSap);
+            if (refusal is null && behavior.Mode == BehaviorMode.Pend)
+            {
+                _saps.Add(entry.Handle, entry);
+                var op = Pend(EventName.ProtocolCmRegisterSap, EventName.NdisMCmRegisterSapComplete, Role.Mcm, entry.Handle, behavior, af, sap: entry.Handle);
+                Emit(call with { Status = NdisStatuses.Pending, NdisSapHandle = entry.Handle });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op) with { NdisSapHandle = entry.Handle, Created = true };
+            }
+
+            var status = refusal ?? behavior.Status;
+            if (!status.IsSuccess)
+            {
+                Emit(call with { Status = status });
+                Emit(handler with { Status = status });
+                return Completed(status);
+            }
+
+            entry.CallMgrSapContext = $"cm-{entry.Handle}";
+            entry.Apply(SapTrigger.RegisterSucceeded);
+            _saps.Add(entry.Handle, entry);
+            Emit(call with { Status = status, NdisSapHandle = entry.Handle });
+            Emit(handler with { Status = status, CallMgrSapContext = entry.CallMgrSapContext });
+            return Completed(status) with { NdisSapHandle = entry.Handle, Created = true };
+        });
+
+    private static bool SapFits(AddressFamilyOpen af, Sap sap) => af.Family.AddressFamily switch
+    {
+        AddressFamilyType.Q2931 => sap.SapType is Sap.NsapType or Sap.E164Type,
+        _ => sap.SapType == Sap.TapiType,
+    };
+
+    /// <summary>The SAP of another client's open that already holds <paramref name="sap"/>, if any.</summary>
+    private ServiceAccessPoint? HolderOf(Sap sap, AddressFamilyOpen asker) =>
+        _saps.Values.FirstOrDefault(s => s.Af != asker && s.Sap == sap && s.State != SapState.RegisterPending);
+
+    /// <summary>The MCM completes a pended ProtocolCmRegisterSap.</summary>
+    public Outcome NdisMCmRegisterSapComplete(NdisStatus status, string ndisSapHandle, string? callMgrSapContext) =>
+        Turn(EventName.NdisMCmRegisterSapComplete, () => RegisterSapComplete(status, ndisSapHandle, callMgrSapContext));
+
+    private Outcome RegisterSapComplete(NdisStatus status, string? sapHandle, string? callMgrSapContext)
+    {
+        RequireNotPending(status);
+        var sap = SapOf(sapHandle);
+        var op = PendedBy(EventName.ProtocolCmRegisterSap, sap.Handle);
+        var holder = status.IsSuccess ? HolderOf(sap.Sap, sap.Af) : null;
+        Require(holder is null, Rules.SapInUseAccepted, $"SAP {sap.Handle} is already held by {holder?.Handle}; the MCM must fail it with {Options.SapInUseStatus.Name}.");
+
+        Finish(op, sap.Handle);
+        if (status.IsSuccess)
+        {
+            sap.CallMgrSapContext = callMgrSapContext;
+            sap.Apply(SapTrigger.RegisterSucceeded);
+        }
+        else
+        {
+            sap.Apply(SapTrigger.RegisterFailed);
+            _saps.Remove(sap.Handle);
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmRegisterSapComplete, Role = Role.Mcm, Status = status, NdisSapHandle = sap.Handle,
+            CallMgrSapContext = callMgrSapContext, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClRegisterSapComplete, Role = Role.Client, Status = status, ProtocolSapContext = sap.ProtocolSapContext,
+            Sap = sap.Sap, NdisSapHandle = status.IsSuccess ? sap.Handle : null, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id, NdisSapHandle = sap.Handle };
+    }
+
+    /// <summary>The client deregisters a SAP; its handle is invalid for the client at once.</summary>
+    public Outcome NdisClDeregisterSap(string ndisSapHandle) =>
+        Turn(EventName.NdisClDeregisterSap, () =>
+        {
+            var sap = SapOf(ndisSapHandle);
+            var call = new NdisEvent { Name = EventName.NdisClDeregisterSap, Role = Role.Client, NdisSapHandle = sap.Handle };
+            if (!sap.Allows(SapTrigger.DeregisterPended))
+            {
+                return Reject(Rules.DeregisterSapNotRegistered, $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call);
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCmDeregisterSap);
+            var handler = new NdisEvent { Name = EventName.ProtocolCmDeregisterSap, Role = Role.Mcm, CallMgrSapContext = sap.CallMgrSapContext };
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                sap.Apply(SapTrigger.DeregisterPended);
+                var op = Pend(EventName.ProtocolCmDeregisterSap, EventName.NdisMCmDeregisterSapComplete, Role.Mcm, sap.Handle, behavior, sap.Af, sap: sap.Handle);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, NdisSapHandle = sap.Handle, PendingOperationId = op.Id });
+                return Pended(op);
+            }
+
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status });
+            if (behavior.Status.IsSuccess)
+            {
+                sap.Apply(SapTrigger.DeregisterSucceeded);
+                _saps.Remove(sap.Handle);
+            }
+
+            return Completed(behavior.Status);
+        });
+
+    /// <summary>The MCM completes a pended ProtocolCmDeregisterSap; SUCCESS only.</summary>
+    public Outcome NdisMCmDeregisterSapComplete(NdisStatus status, string ndisSapHandle) =>
+        Turn(EventName.NdisMCmDeregisterSapComplete, () => DeregisterSapComplete(status, ndisSapHandle));
+
+    private Outcome DeregisterSapComplete(NdisStatus status, string? sapHandle)
+    {
+        RequireNotPending(status);
+        var sap = SapOf(sapHandle);
+        var op = PendedBy(EventName.ProtocolCmDeregisterSap, sap.Handle);
+        Require(status.IsSuccess, Rules.CloseCompletionNotSuccess, $"NdisMCmDeregisterSapComplete takes NDIS_STATUS_SUCCESS only, not {status.Name}.");
+
+        Finish(op, sap.Handle);
+        sap.Apply(SapTrigger.DeregisterSucceeded);
+        _saps.Remove(sap.Handle);
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmDeregisterSapComplete, Role = Role.Mcm, Status = status, NdisSapHandle = sap.Handle, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClDeregisterSapComplete, Role = Role.Client, Status = status, ProtocolSapContext = sap.ProtocolSapContext,
+            PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+}

@@ -1,0 +1,568 @@
+namespace NdisMock.Domain;
+
+// Calls (CONDIS.md §2.1 rows D1–D5 and F1–F2, §3.4).
+public sealed partial class Sandbox
+{
+    /// <summary>
+    /// The client makes an outgoing call on a VC it created; NDIS calls the MCM's ProtocolCmMakeCall. A non-null
+    /// <paramref name="protocolPartyContext"/> makes the call multipoint, and NDIS issues the initial party handle.
+    /// </summary>
+    public Outcome NdisClMakeCall(string ndisVcHandle, CallParameters? callParameters, string? protocolPartyContext) =>
+        Turn(EventName.NdisClMakeCall, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            var parameters = callParameters ?? DefaultParameters(vc.Af);
+            var multipoint = protocolPartyContext is not null;
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClMakeCall, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext,
+                ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
+            };
+            if (!vc.Af.IsOpen)
+            {
+                return Reject(Rules.AddressFamilyNotOpen, $"The VC's address family {vc.Af.Handle} is {vc.Af.State}.", call);
+            }
+
+            if (vc.Creator != VcCreator.Client || !vc.Allows(CallTrigger.MakeCallPended) || vc.Activation == Activation.Active)
+            {
+                var why = vc.Creator != VcCreator.Client ? "was created by the MCM (R-CALL-1)"
+                    : vc.Activation == Activation.Active && !vc.HasCall ? "is still active after its last call"
+                    : $"already hosts a call ({vc.Call}; R-VC-9, R-CALL-7)";
+                return Reject(Rules.MakeCallOnWrongVc, $"VC {vc.Handle} {why}.", call);
+            }
+
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmMakeCall, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle, CallParameters = parameters,
+            };
+            if (multipoint && !SupportsMultipoint(vc.Af))
+            {
+                // PROTOCOL_CM_MAKE_CALL: NOT_SUPPORTED when the medium has no point-to-multipoint calls.
+                Emit(call with { Status = NdisStatuses.NotSupported });
+                Emit(handler with { Status = NdisStatuses.NotSupported });
+                return Completed(NdisStatuses.NotSupported);
+            }
+
+            var party = multipoint ? new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext) : null;
+            call = call with { NdisPartyHandle = party?.Handle };
+            handler = handler with { NdisPartyHandle = party?.Handle };
+            var behavior = Behavior(CmHandler.ProtocolCmMakeCall);
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                StartCall(vc, multipoint, party, parameters);
+                vc.Apply(CallTrigger.MakeCallPended);
+                var op = Pend(EventName.ProtocolCmMakeCall, EventName.NdisMCmMakeCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
+                    vc: vc.Handle, party: party?.Handle, parameters: parameters);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op) with { NdisPartyHandle = party?.Handle, Created = party is not null };
+            }
+
+            Emit(call with { Status = behavior.Status });
+            if (!behavior.Status.IsSuccess)
+            {
+                Emit(handler with { Status = behavior.Status });
+                vc.Apply(CallTrigger.MakeCallFailed);
+                return Completed(behavior.Status);
+            }
+
+            // A synchronous success: the MCM negotiated and activated the VC inside its handler (R-VC-3).
+            StartCall(vc, multipoint, party, parameters);
+            if (party is not null)
+            {
+                party.CallMgrPartyContext = $"cm-{party.Handle}";
+                party.Apply(PartyTrigger.AddSucceeded);
+            }
+
+            Emit(handler with { Status = behavior.Status, CallMgrPartyContext = party?.CallMgrPartyContext });
+            Activate(vc, parameters);
+            vc.Apply(CallTrigger.MakeCallSucceeded);
+            return Completed(behavior.Status) with { NdisPartyHandle = party?.Handle, Created = party is not null };
+        });
+
+    private bool SupportsMultipoint(AddressFamilyOpen af) =>
+        af.Family.AddressFamily == AddressFamilyType.Q2931 && Options.Profile.SupportsMultipoint;
+
+    private void StartCall(VirtualConnection vc, bool multipoint, Party? initialParty, CallParameters? parameters)
+    {
+        vc.StartCall(multipoint);
+        vc.CallParameters = parameters;
+        if (initialParty is not null)
+        {
+            vc.AddParty(initialParty);
+            _parties.Add(initialParty.Handle, initialParty);
+        }
+    }
+
+    /// <summary>The MCM completes a pended ProtocolCmMakeCall with the handles NDIS gave it.</summary>
+    public Outcome NdisMCmMakeCallComplete(
+        NdisStatus status, string ndisVcHandle, string? ndisPartyHandle, string? callMgrPartyContext, CallParameters? callParameters) =>
+        Turn(EventName.NdisMCmMakeCallComplete, () =>
+            MakeCallComplete(status, ndisVcHandle, ndisPartyHandle, callMgrPartyContext, callParameters, Options.Duties == McmDuties.Auto));
+
+    private Outcome MakeCallComplete(
+        NdisStatus status, string? vcHandle, string? partyHandle, string? callMgrPartyContext, CallParameters? callParameters, bool duties)
+    {
+        RequireNotPending(status);
+        var vc = VcOf(vcHandle);
+        var op = PendedBy(EventName.ProtocolCmMakeCall, vc.Handle);
+        Require(vc.IsMultipoint ? partyHandle is not null : partyHandle is null && callMgrPartyContext is null,
+            Rules.MakeCallCompletePartyMismatch,
+            vc.IsMultipoint ? "The call is multipoint: pass the initial party's NdisPartyHandle." : "The call is point-to-point: NdisPartyHandle and CallMgrPartyContext must be NULL.");
+        Require(partyHandle == op.PartyHandle, Rules.CompletionHandleMismatch, $"ProtocolCmMakeCall was given party {op.PartyHandle}, not {partyHandle}.");
+        Require(!(status.IsSuccess && vc.IsMultipoint && callMgrPartyContext is null), Rules.AddPartyCompleteWithoutContext,
+            "A successful completion that creates a party must carry a non-NULL CallMgrPartyContext.");
+        var parameters = callParameters ?? op.CallParameters ?? DefaultParameters(vc.Af);
+        var mustActivate = status.IsSuccess && vc.Activation == Activation.Inactive;
+        Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (R-CALL-3).");
+
+        Finish(op, vc.Handle);
+        var party = op.PartyHandle is null ? null : _parties[op.PartyHandle];
+        if (mustActivate)
+        {
+            Activate(vc, parameters);
+        }
+
+        if (status.IsSuccess)
+        {
+            vc.CallParameters = parameters;
+            vc.Apply(CallTrigger.MakeCallSucceeded);
+            if (party is not null)
+            {
+                party.CallMgrPartyContext = callMgrPartyContext;
+                party.Apply(PartyTrigger.AddSucceeded);
+            }
+        }
+        else
+        {
+            if (duties && vc.Activation == Activation.Active)
+            {
+                Deactivate(vc);
+            }
+
+            // R-CALL-5: the party handle is invalid after a failed make call.
+            vc.Apply(CallTrigger.MakeCallFailed);
+            RetireParties(party);
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmMakeCallComplete, Role = Role.Mcm, Status = status, NdisVcHandle = vc.Handle, NdisPartyHandle = partyHandle,
+            CallMgrPartyContext = callMgrPartyContext, CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClMakeCallComplete, Role = Role.Client, Status = status, ProtocolVcContext = vc.ProtocolVcContext,
+            NdisPartyHandle = status.IsSuccess ? partyHandle : null, CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    private void RetireParties(params Party?[] parties)
+    {
+        foreach (var party in parties)
+        {
+            if (party is not null)
+            {
+                _parties.Remove(party.Handle);
+                party.Vc.RemoveParty(party);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The client closes the call on a VC (also its answer to an incoming close); NDIS marks the VC closing and
+    /// calls the MCM's ProtocolCmCloseCall. For a multipoint call, <paramref name="ndisPartyHandle"/> is the last party.
+    /// </summary>
+    public Outcome NdisClCloseCall(string ndisVcHandle, string? ndisPartyHandle, string? closeData) =>
+        Turn(EventName.NdisClCloseCall, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            var named = ndisPartyHandle is null ? null : PartyOf(ndisPartyHandle);
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClCloseCall, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext,
+                NdisPartyHandle = ndisPartyHandle, ProtocolPartyContext = named?.ProtocolPartyContext, CloseData = closeData,
+            };
+            if (vc.IsClosing)
+            {
+                return Reject(Rules.SecondRequestWhilePending, $"A close of VC {vc.Handle} is already pending.", call);
+            }
+
+            Require(vc.Allows(CallTrigger.ClosePended), Rules.CallInWrongState, $"VC {vc.Handle} has no call to close ({vc.Call}).");
+            if (vc.IsMultipoint && vc.LiveParties > 1)
+            {
+                return Reject(Rules.CloseCallWithParties, $"VC {vc.Handle} still has {vc.LiveParties} parties; drop all but the last first (R-PTY-4).", call);
+            }
+
+            Require(vc.IsMultipoint ? named is not null && named.Vc == vc : named is null, Rules.CloseCompletePartyMismatch,
+                vc.IsMultipoint ? $"Name the last party of VC {vc.Handle}." : "The call is point-to-point: NdisPartyHandle must be NULL (R-CALL-9).");
+
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmCloseCall, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, CallMgrPartyContext = named?.CallMgrPartyContext,
+                NdisVcHandle = vc.Handle, NdisPartyHandle = named?.Handle, CloseData = closeData,
+            };
+            if (closeData is not null && !Options.Profile.SupportsCloseData)
+            {
+                // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close (R-CALL-11).
+                Emit(call with { Status = NdisStatuses.InvalidData });
+                Emit(handler with { Status = NdisStatuses.InvalidData });
+                return Completed(NdisStatuses.InvalidData);
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCmCloseCall);
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                vc.Apply(CallTrigger.ClosePended);
+                var op = Pend(EventName.ProtocolCmCloseCall, EventName.NdisMCmCloseCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
+                    vc: vc.Handle, party: named?.Handle);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op);
+            }
+
+            if (!behavior.Status.IsSuccess)
+            {
+                Emit(call with { Status = behavior.Status });
+                Emit(handler with { Status = behavior.Status });
+                return Completed(behavior.Status);
+            }
+
+            RequireNothingElsePending(vc);
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status });
+            if (vc.Activation == Activation.Active)
+            {
+                // R-CALL-8: a successful close means the call is closed and the VC deactivated.
+                Deactivate(vc);
+            }
+
+            FinishClose(vc, duties: Options.Duties == McmDuties.Auto);
+            return Completed(behavior.Status);
+        });
+
+    /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
+    private void RequireNothingElsePending(VirtualConnection vc)
+    {
+        var abandoned = _pendingById.Values.FirstOrDefault(p =>
+            p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall
+            && (p.VcHandle == vc.Handle || (p.PartyHandle is not null && vc.Parties.Any(x => x.Handle == p.PartyHandle))));
+        Require(abandoned is null, Rules.PendedRequestAbandoned,
+            $"{abandoned?.Handler} ({abandoned?.Id}) on VC {vc.Handle} is still pended; complete it before the call is closed.");
+    }
+
+    /// <summary>The MCM completes a pended ProtocolCmCloseCall with the handles NDIS gave it.</summary>
+    public Outcome NdisMCmCloseCallComplete(NdisStatus status, string ndisVcHandle, string? ndisPartyHandle) =>
+        Turn(EventName.NdisMCmCloseCallComplete, () => CloseCallComplete(status, ndisVcHandle, ndisPartyHandle, Options.Duties == McmDuties.Auto));
+
+    private Outcome CloseCallComplete(NdisStatus status, string? vcHandle, string? partyHandle, bool duties)
+    {
+        RequireNotPending(status);
+        var vc = VcOf(vcHandle);
+        var op = PendedBy(EventName.ProtocolCmCloseCall, vc.Handle);
+        // NdisMCmCloseCallComplete: NULL party for point-to-point, the last remaining party for multipoint (R-CALL-9).
+        Require(partyHandle == op.PartyHandle, Rules.CloseCompletePartyMismatch,
+            vc.IsMultipoint ? $"Pass the last remaining party, {op.PartyHandle}, not {partyHandle ?? "NULL"}." : "The call is point-to-point: NdisPartyHandle must be NULL.");
+        if (status.IsSuccess)
+        {
+            RequireNothingElsePending(vc);
+            RequireOrderly(duties || vc.Activation == Activation.Inactive, Rules.CloseCompleteWhileActive,
+                $"VC {vc.Handle} is still active; call NdisMCmDeactivateVc before NdisMCmCloseCallComplete(SUCCESS) (R-CALL-8).");
+        }
+
+        Finish(op, vc.Handle);
+        var party = partyHandle is null ? null : _parties[partyHandle];
+        if (!status.IsSuccess)
+        {
+            vc.Apply(CallTrigger.CloseFailed);
+            EmitCloseCompletion(vc, status, partyHandle, party, op.Id);
+            return Completed(status) with { PendingOperationId = op.Id };
+        }
+
+        if (duties && vc.Activation == Activation.Active)
+        {
+            Deactivate(vc);
+        }
+
+        EmitCloseCompletion(vc, status, partyHandle, party, op.Id);
+        FinishClose(vc, duties);
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    private void EmitCloseCompletion(VirtualConnection vc, NdisStatus status, string? partyHandle, Party? party, string opId)
+    {
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmCloseCallComplete, Role = Role.Mcm, Status = status, NdisVcHandle = vc.Handle, NdisPartyHandle = partyHandle,
+            PendingOperationId = opId,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClCloseCallComplete, Role = Role.Client, Status = status, ProtocolVcContext = vc.ProtocolVcContext,
+            ProtocolPartyContext = party?.ProtocolPartyContext, PendingOperationId = opId,
+        });
+    }
+
+    /// <summary>The call is closed: its parties go, and with the MCM's duties an MCM-created VC is deactivated and deleted.</summary>
+    private void FinishClose(VirtualConnection vc, bool duties)
+    {
+        RetireParties([.. vc.Parties]);
+        vc.Apply(CallTrigger.CloseSucceeded);
+        DropClientRequestsOn(vc);
+        if (duties)
+        {
+            TidyAfterCall(vc);
+        }
+    }
+
+    /// <summary>The MCM's duties once a call is gone: deactivate the VC and, if it created the VC, delete it.</summary>
+    private void TidyAfterCall(VirtualConnection vc)
+    {
+        if (vc.Activation == Activation.Active)
+        {
+            Deactivate(vc);
+        }
+
+        if (vc.Creator == VcCreator.Mcm)
+        {
+            DeleteMcmVc(vc);
+        }
+    }
+
+    /// <summary>An offer the client had not yet answered dies with its call.</summary>
+    private void DropClientRequestsOn(VirtualConnection vc)
+    {
+        if (_pendingByKey.TryGetValue((EventName.ProtocolClIncomingCall, vc.Handle), out var offer))
+        {
+            Finish(offer, vc.Handle);
+        }
+    }
+
+    /// <summary>
+    /// The MCM offers an incoming call on a SAP, on a VC it created for that SAP's client; NDIS calls the client's
+    /// ProtocolClIncomingCall, which pends until the client calls NdisClIncomingCallComplete.
+    /// </summary>
+    public Outcome NdisMCmDispatchIncomingCall(string ndisSapHandle, string ndisVcHandle, CallParameters? callParameters) =>
+        Turn(EventName.NdisMCmDispatchIncomingCall, () =>
+        {
+            var sap = SapOf(ndisSapHandle);
+            var vc = VcOf(ndisVcHandle);
+            Require(sap.AcceptsCalls, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
+            Require(sap.Af == vc.Af, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} belongs to {sap.Af.Handle}, but VC {vc.Handle} was created for {vc.Af.Handle}.");
+            Require(vc.Creator == VcCreator.Mcm, Rules.DispatchOnWrongVc, $"VC {vc.Handle} was created by the client; the MCM offers calls on VCs it created (NdisMCmCreateVc).");
+            Require(vc.Allows(CallTrigger.Offer), Rules.DispatchOnWrongVc, $"VC {vc.Handle} already hosts a call ({vc.Call}; R-VC-9).");
+            var duties = Options.Duties == McmDuties.Auto;
+            RequireOrderly(duties || vc.Activation == Activation.Active, Rules.DispatchOnWrongVc,
+                $"VC {vc.Handle} is inactive; activate it before dispatching the call (R-CALL-12).");
+
+            var parameters = callParameters ?? vc.ActiveParameters ?? DefaultParameters(vc.Af);
+            if (duties && vc.Activation == Activation.Inactive)
+            {
+                Activate(vc, parameters);
+            }
+
+            StartCall(vc, multipoint: false, initialParty: null, parameters);
+            vc.SapHandle = sap.Handle;
+            vc.Apply(CallTrigger.Offer);
+            var op = Pend(EventName.ProtocolClIncomingCall, EventName.NdisClIncomingCallComplete, Role.Client, vc.Handle, af: vc.Af,
+                sap: sap.Handle, vc: vc.Handle, parameters: parameters);
+            Emit(new NdisEvent
+            {
+                Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, Status = NdisStatuses.Pending, NdisSapHandle = sap.Handle,
+                NdisVcHandle = vc.Handle, CallParameters = parameters, PendingOperationId = op.Id,
+            });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolClIncomingCall, Role = Role.Client, Status = NdisStatuses.Pending, ProtocolSapContext = sap.ProtocolSapContext,
+                ProtocolVcContext = vc.ProtocolVcContext, NdisVcHandle = vc.Handle, CallParameters = parameters, PendingOperationId = op.Id,
+            });
+            return Pended(op);
+        });
+
+    /// <summary>The client accepts (SUCCESS) or rejects (any other status) an offered call.</summary>
+    public Outcome NdisClIncomingCallComplete(NdisStatus status, string ndisVcHandle, CallParameters? callParameters) =>
+        Turn(EventName.NdisClIncomingCallComplete, () => IncomingCallComplete(status, ndisVcHandle, callParameters));
+
+    private Outcome IncomingCallComplete(NdisStatus status, string? vcHandle, CallParameters? callParameters)
+    {
+        RequireNotPending(status);
+        var vc = VcOf(vcHandle);
+        var op = PendedBy(EventName.ProtocolClIncomingCall, vc.Handle);
+
+        Finish(op, vc.Handle);
+        var parameters = callParameters ?? op.CallParameters;
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisClIncomingCallComplete, Role = Role.Client, Status = status, NdisVcHandle = vc.Handle,
+            CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolCmIncomingCallComplete, Role = Role.Mcm, Status = status, CallMgrVcContext = vc.CallMgrVcContext,
+            NdisVcHandle = vc.Handle, CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        if (status.IsSuccess)
+        {
+            vc.CallParameters = parameters;
+            vc.Apply(CallTrigger.Accept);
+        }
+        else
+        {
+            // R-CALL-13: on rejection the MCM deactivates its VC and may delete it.
+            vc.Apply(CallTrigger.Reject);
+            vc.OfferRejected = true;
+            if (Options.Duties == McmDuties.Auto)
+            {
+                TidyAfterCall(vc);
+            }
+        }
+
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    /// <summary>The MCM tells the client that an accepted incoming call is connected.</summary>
+    public Outcome NdisMCmDispatchCallConnected(string ndisVcHandle) =>
+        Turn(EventName.NdisMCmDispatchCallConnected, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Creator == VcCreator.Mcm, Rules.ConnectedOnClientVc, $"VC {vc.Handle} was created by the client; its call completes with NdisMCmMakeCallComplete.");
+            Require(vc.Allows(CallTrigger.Connect), Rules.ConnectedWithoutAcceptance, $"The call on VC {vc.Handle} is {vc.Call}, not accepted by the client.");
+            Require(vc.Activation == Activation.Active, Rules.VcNotActive, $"VC {vc.Handle} is inactive; a connected call would transfer data on it.");
+
+            vc.Apply(CallTrigger.Connect);
+            Emit(new NdisEvent { Name = EventName.NdisMCmDispatchCallConnected, Role = Role.Mcm, NdisVcHandle = vc.Handle });
+            Emit(new NdisEvent { Name = EventName.ProtocolClCallConnected, Role = Role.Client, ProtocolVcContext = vc.ProtocolVcContext });
+            return Completed(NdisStatuses.Success);
+        });
+
+    /// <summary>The remote side (or the network) closes the call; the client must answer with NdisClCloseCall.</summary>
+    public Outcome NdisMCmDispatchIncomingCloseCall(NdisStatus closeStatus, string ndisVcHandle, string? closeData) =>
+        Turn(EventName.NdisMCmDispatchIncomingCloseCall, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Allows(CallTrigger.RemoteClose), Rules.CallInWrongState, $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
+            Require(!vc.IsMultipoint || vc.RemotelyConnectedParties <= 1, Rules.IncomingCloseWithParties,
+                $"VC {vc.Handle} still has {vc.RemotelyConnectedParties} parties; drop them with NdisMCmDispatchIncomingDropParty first (R-PTY-6).");
+
+            vc.Apply(CallTrigger.RemoteClose);
+            Emit(new NdisEvent
+            {
+                Name = EventName.NdisMCmDispatchIncomingCloseCall, Role = Role.Mcm, Status = closeStatus, NdisVcHandle = vc.Handle, CloseData = closeData,
+            });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolClIncomingCloseCall, Role = Role.Client, Status = closeStatus, ProtocolVcContext = vc.ProtocolVcContext, CloseData = closeData,
+            });
+            return Completed(NdisStatuses.Success);
+        });
+
+    /// <summary>The client asks to change the QoS of a connected call; NDIS calls the MCM's ProtocolCmModifyCallQoS.</summary>
+    public Outcome NdisClModifyCallQoS(string ndisVcHandle, CallParameters callParameters) =>
+        Turn(EventName.NdisClModifyCallQoS, () =>
+        {
+            ArgumentNullException.ThrowIfNull(callParameters);
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call ({vc.Call}).");
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClModifyCallQoS, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = callParameters,
+            };
+            if (_pendingByKey.ContainsKey((EventName.ProtocolCmModifyCallQoS, vc.Handle)))
+            {
+                return Reject(Rules.SecondRequestWhilePending, $"A QoS change of VC {vc.Handle} is already pending.", call);
+            }
+
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmModifyCallQoS, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle, CallParameters = callParameters,
+            };
+            var behavior = Behavior(CmHandler.ProtocolCmModifyCallQoS);
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                var op = Pend(EventName.ProtocolCmModifyCallQoS, EventName.NdisMCmModifyCallQoSComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
+                    vc: vc.Handle, parameters: callParameters, activationCount: vc.ActivationCount);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op);
+            }
+
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status });
+            if (behavior.Status.IsSuccess)
+            {
+                // R-CALL-17: new parameters take effect through NdisMCmActivateVc.
+                Activate(vc, callParameters);
+                vc.CallParameters = callParameters;
+            }
+
+            return Completed(behavior.Status);
+        });
+
+    /// <summary>The MCM completes a pended ProtocolCmModifyCallQoS.</summary>
+    public Outcome NdisMCmModifyCallQoSComplete(NdisStatus status, string ndisVcHandle, CallParameters? callParameters) =>
+        Turn(EventName.NdisMCmModifyCallQoSComplete, () => ModifyCallQoSComplete(status, ndisVcHandle, callParameters, Options.Duties == McmDuties.Auto));
+
+    private Outcome ModifyCallQoSComplete(NdisStatus status, string? vcHandle, CallParameters? callParameters, bool duties)
+    {
+        RequireNotPending(status);
+        var vc = VcOf(vcHandle);
+        var op = PendedBy(EventName.ProtocolCmModifyCallQoS, vc.Handle);
+        var parameters = status.IsSuccess ? callParameters ?? op.CallParameters! : vc.CallParameters;
+        var activated = vc.ActivationCount > op.ActivationCountAtRequest && vc.ActiveParameters == parameters;
+        Require(!status.IsSuccess || activated || duties, Rules.QosWithoutActivation,
+            $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before completing the QoS change (R-CALL-17).");
+
+        Finish(op, vc.Handle);
+        if (status.IsSuccess)
+        {
+            if (!activated)
+            {
+                Activate(vc, parameters!);
+            }
+
+            vc.CallParameters = parameters;
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmModifyCallQoSComplete, Role = Role.Mcm, Status = status, NdisVcHandle = vc.Handle, CallParameters = parameters,
+            PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClModifyCallQoSComplete, Role = Role.Client, Status = status, ProtocolVcContext = vc.ProtocolVcContext,
+            CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    /// <summary>The remote side changed the QoS; the MCM has re-activated the VC with it and tells the client.</summary>
+    public Outcome NdisMCmDispatchIncomingCallQoSChange(string ndisVcHandle, CallParameters callParameters) =>
+        Turn(EventName.NdisMCmDispatchIncomingCallQoSChange, () =>
+        {
+            ArgumentNullException.ThrowIfNull(callParameters);
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call ({vc.Call}).");
+            var activated = vc.ActiveParameters == callParameters;
+            var duties = Options.Duties == McmDuties.Auto;
+            Require(activated || duties, Rules.QosWithoutActivation,
+                $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (R-CALL-18).");
+
+            if (!activated)
+            {
+                Activate(vc, callParameters);
+            }
+
+            vc.CallParameters = callParameters;
+            Emit(new NdisEvent
+            {
+                Name = EventName.NdisMCmDispatchIncomingCallQoSChange, Role = Role.Mcm, NdisVcHandle = vc.Handle, CallParameters = callParameters,
+            });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolClIncomingCallQoSChange, Role = Role.Client, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = callParameters,
+            });
+            return Completed(NdisStatuses.Success);
+        });
+}

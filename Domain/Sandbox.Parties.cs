@@ -1,0 +1,195 @@
+namespace NdisMock.Domain;
+
+// Parties of multipoint calls (CONDIS.md §2.1 rows E1–E3, §3.5).
+public sealed partial class Sandbox
+{
+    /// <summary>The client adds a party to its multipoint call; NDIS calls the MCM's ProtocolCmAddParty.</summary>
+    public Outcome NdisClAddParty(string ndisVcHandle, string? protocolPartyContext, CallParameters? callParameters) =>
+        Turn(EventName.NdisClAddParty, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call to add a party to ({vc.Call}).");
+            var parameters = callParameters ?? vc.CallParameters ?? DefaultParameters(vc.Af);
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClAddParty, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
+            };
+            if (!vc.IsMultipoint)
+            {
+                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call);
+            }
+
+            var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
+            call = call with { NdisPartyHandle = party.Handle };
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, NdisPartyHandle = party.Handle, CallParameters = parameters,
+            };
+            var behavior = Behavior(CmHandler.ProtocolCmAddParty);
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                vc.AddParty(party);
+                _parties.Add(party.Handle, party);
+                var op = Pend(EventName.ProtocolCmAddParty, EventName.NdisMCmAddPartyComplete, Role.Mcm, party.Handle, behavior, vc.Af,
+                    vc: vc.Handle, party: party.Handle, parameters: parameters);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op) with { NdisPartyHandle = party.Handle, Created = true };
+            }
+
+            if (!behavior.Status.IsSuccess)
+            {
+                Emit(call with { Status = behavior.Status });
+                Emit(handler with { Status = behavior.Status });
+                return Completed(behavior.Status);
+            }
+
+            party.CallMgrPartyContext = $"cm-{party.Handle}";
+            party.Apply(PartyTrigger.AddSucceeded);
+            vc.AddParty(party);
+            _parties.Add(party.Handle, party);
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status, CallMgrPartyContext = party.CallMgrPartyContext });
+            return Completed(behavior.Status) with { NdisPartyHandle = party.Handle, Created = true };
+        });
+
+    /// <summary>The MCM completes a pended ProtocolCmAddParty; success needs its CallMgrPartyContext.</summary>
+    public Outcome NdisMCmAddPartyComplete(NdisStatus status, string ndisPartyHandle, string? callMgrPartyContext, CallParameters? callParameters) =>
+        Turn(EventName.NdisMCmAddPartyComplete, () => AddPartyComplete(status, ndisPartyHandle, callMgrPartyContext, callParameters));
+
+    private Outcome AddPartyComplete(NdisStatus status, string? partyHandle, string? callMgrPartyContext, CallParameters? callParameters)
+    {
+        RequireNotPending(status);
+        var party = PartyOf(partyHandle);
+        var op = PendedBy(EventName.ProtocolCmAddParty, party.Handle);
+        Require(!status.IsSuccess || callMgrPartyContext is not null, Rules.AddPartyCompleteWithoutContext,
+            "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (R-PTY-2).");
+
+        Finish(op, party.Handle);
+        var parameters = callParameters ?? op.CallParameters;
+        if (status.IsSuccess)
+        {
+            party.CallMgrPartyContext = callMgrPartyContext;
+            party.Apply(PartyTrigger.AddSucceeded);
+        }
+        else
+        {
+            RetireParties(party);
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmAddPartyComplete, Role = Role.Mcm, Status = status, NdisPartyHandle = party.Handle, CallMgrPartyContext = callMgrPartyContext,
+            CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClAddPartyComplete, Role = Role.Client, Status = status, ProtocolPartyContext = party.ProtocolPartyContext,
+            NdisPartyHandle = status.IsSuccess ? party.Handle : null, CallParameters = parameters, PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    /// <summary>The client drops a party that is not the last; its handle is invalid for the client at once.</summary>
+    public Outcome NdisClDropParty(string ndisPartyHandle, string? closeData) =>
+        Turn(EventName.NdisClDropParty, () =>
+        {
+            var party = PartyOf(ndisPartyHandle);
+            Require(party.State != PartyState.DropPending, Rules.DroppedPartyUsed, $"Party {party.Handle} is already being dropped; its handle became invalid then.");
+            Require(party.Allows(PartyTrigger.DropPended), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can be dropped.");
+            var vc = party.Vc;
+            var call = new NdisEvent
+            {
+                Name = EventName.NdisClDropParty, Role = Role.Client, NdisPartyHandle = party.Handle, ProtocolPartyContext = party.ProtocolPartyContext, CloseData = closeData,
+            };
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCmDropParty, Role = Role.Mcm, CallMgrPartyContext = party.CallMgrPartyContext, NdisPartyHandle = party.Handle, CloseData = closeData,
+            };
+            if (vc.LiveParties <= 1)
+            {
+                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (R-PTY-4).", call, handler);
+            }
+
+            if (closeData is not null && !Options.Profile.SupportsCloseData)
+            {
+                // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop (R-CALL-11).
+                Emit(call with { Status = NdisStatuses.InvalidData });
+                Emit(handler with { Status = NdisStatuses.InvalidData });
+                return Completed(NdisStatuses.InvalidData);
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCmDropParty);
+            if (behavior.Mode == BehaviorMode.Pend)
+            {
+                party.Apply(PartyTrigger.DropPended);
+                var op = Pend(EventName.ProtocolCmDropParty, EventName.NdisMCmDropPartyComplete, Role.Mcm, party.Handle, behavior, vc.Af,
+                    vc: vc.Handle, party: party.Handle);
+                Emit(call with { Status = NdisStatuses.Pending });
+                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+                return Pended(op);
+            }
+
+            Emit(call with { Status = behavior.Status });
+            Emit(handler with { Status = behavior.Status });
+            if (behavior.Status.IsSuccess)
+            {
+                RetireParties(party);
+            }
+
+            return Completed(behavior.Status);
+        });
+
+    /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (R-PTY-7).</summary>
+    public Outcome NdisMCmDropPartyComplete(NdisStatus status, string ndisPartyHandle) =>
+        Turn(EventName.NdisMCmDropPartyComplete, () => DropPartyComplete(status, ndisPartyHandle));
+
+    private Outcome DropPartyComplete(NdisStatus status, string? partyHandle)
+    {
+        RequireNotPending(status);
+        var party = PartyOf(partyHandle);
+        var op = PendedBy(EventName.ProtocolCmDropParty, party.Handle);
+
+        Finish(op, party.Handle);
+        if (status.IsSuccess)
+        {
+            RetireParties(party);
+        }
+        else
+        {
+            party.Apply(PartyTrigger.DropFailed);
+        }
+
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmDropPartyComplete, Role = Role.Mcm, Status = status, NdisPartyHandle = party.Handle, PendingOperationId = op.Id,
+        });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolClDropPartyComplete, Role = Role.Client, Status = status, ProtocolPartyContext = party.ProtocolPartyContext,
+            PendingOperationId = op.Id,
+        });
+        return Completed(status) with { PendingOperationId = op.Id };
+    }
+
+    /// <summary>A remote party left a multipoint call that keeps other parties; the client must drop it.</summary>
+    public Outcome NdisMCmDispatchIncomingDropParty(NdisStatus dropStatus, string ndisPartyHandle, string? closeData) =>
+        Turn(EventName.NdisMCmDispatchIncomingDropParty, () =>
+        {
+            var party = PartyOf(ndisPartyHandle);
+            Require(party.Allows(PartyTrigger.RemoteDrop), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can leave.");
+            Require(party.Vc.RemotelyConnectedParties > 1, Rules.IncomingDropLastParty,
+                $"Party {party.Handle} is the last of VC {party.Vc.Handle}; use NdisMCmDispatchIncomingCloseCall (R-PTY-6).");
+
+            party.Apply(PartyTrigger.RemoteDrop);
+            Emit(new NdisEvent
+            {
+                Name = EventName.NdisMCmDispatchIncomingDropParty, Role = Role.Mcm, Status = dropStatus, NdisPartyHandle = party.Handle, CloseData = closeData,
+            });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolClIncomingDropParty, Role = Role.Client, Status = dropStatus, ProtocolPartyContext = party.ProtocolPartyContext, CloseData = closeData,
+            });
+            return Completed(NdisStatuses.Success);
+        });
+}

@@ -1,0 +1,174 @@
+namespace NdisMock.Domain;
+
+// Virtual connections (CONDIS.md §2.1 rows C1–C6, §3.3).
+public sealed partial class Sandbox
+{
+    /// <summary>The client creates a VC for an outgoing call; NDIS calls the MCM's ProtocolCoCreateVc.</summary>
+    public Outcome NdisCoCreateVc(string ndisAfHandle, string? protocolVcContext) =>
+        Turn(EventName.NdisCoCreateVc, () =>
+        {
+            var af = FindAf(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisCoCreateVc, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolVcContext = protocolVcContext };
+            if (af is not { IsOpen: true })
+            {
+                // NdisCoCreateVc: FAILURE for an invalid AF handle.
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (R-AF-3).", call);
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCoCreateVc);
+            Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
+                "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (R-CMP-5). Set its behavior to Complete.");
+
+            var handle = _handles.Next(HandleKind.Vc);
+            var callMgrVcContext = $"cm-{handle}";
+            var handler = new NdisEvent
+            {
+                Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
+            };
+            if (!behavior.Status.IsSuccess)
+            {
+                Emit(call with { Status = behavior.Status });
+                Emit(handler);
+                return Completed(behavior.Status);
+            }
+
+            var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext);
+            _vcs.Add(handle, vc);
+            Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
+            Emit(handler with { CallMgrVcContext = callMgrVcContext });
+            return Completed(NdisStatuses.Success) with { NdisVcHandle = handle, Created = true };
+        });
+
+    /// <summary>The client deletes a VC it created; NDIS calls the MCM's ProtocolCoDeleteVc.</summary>
+    public Outcome NdisCoDeleteVc(string ndisVcHandle) =>
+        Turn(EventName.NdisCoDeleteVc, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Creator == VcCreator.Client, Rules.DeleteByNonCreator, $"VC {vc.Handle} was created by the MCM; only it may delete it (NdisMCmDeleteVc).");
+            var call = new NdisEvent { Name = EventName.NdisCoDeleteVc, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext };
+            if (RefuseDeleteOf(vc, call) is { } refused)
+            {
+                return refused;
+            }
+
+            var behavior = Behavior(CmHandler.ProtocolCoDeleteVc);
+            Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
+                "The MCM's ProtocolCoDeleteVc answered NDIS_STATUS_PENDING; it must be synchronous (R-CMP-5). Set its behavior to Complete.");
+            Emit(call with { Status = behavior.Status });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolCoDeleteVc, Role = Role.Mcm, Status = behavior.Status, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle,
+            });
+            if (behavior.Status.IsSuccess)
+            {
+                _vcs.Remove(vc.Handle);
+            }
+
+            return Completed(behavior.Status);
+        });
+
+    /// <summary>R-VC-7: an active VC, or one with a call, cannot be deleted.</summary>
+    private Outcome? RefuseDeleteOf(VirtualConnection vc, NdisEvent call)
+    {
+        if (vc.Activation == Activation.Active)
+        {
+            return Reject(Rules.DeleteActiveVc, $"VC {vc.Handle} is still active; it must be deactivated first.", call);
+        }
+
+        if (vc.HasCall)
+        {
+            return Reject(Rules.DeleteWithCall, $"VC {vc.Handle} still hosts a call ({vc.Call}); close it first.", call);
+        }
+
+        return null;
+    }
+
+    /// <summary>The MCM creates a VC for an incoming call; NDIS calls the client's ProtocolCoCreateVc.</summary>
+    /// <param name="ndisAfHandle">The client's AF open the incoming call is for.</param>
+    /// <param name="miniportVcContext">The MCM's own context for the VC.</param>
+    /// <param name="protocolVcContext">The context the client's ProtocolCoCreateVc hands back.</param>
+    public Outcome NdisMCmCreateVc(string ndisAfHandle, string? miniportVcContext, string? protocolVcContext) =>
+        Turn(EventName.NdisMCmCreateVc, () =>
+        {
+            var af = AfForMcm(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisMCmCreateVc, Role = Role.Mcm, NdisAfHandle = af.Handle, CallMgrVcContext = miniportVcContext };
+            if (!af.IsOpen)
+            {
+                return Reject(Rules.CreateVcInvalidAf, $"{af.Handle} is {af.State}; the MCM creates VCs on an open address family.", call);
+            }
+
+            var handle = _handles.Next(HandleKind.Vc);
+            var vc = new VirtualConnection(handle, af, VcCreator.Mcm, protocolVcContext, miniportVcContext);
+            _vcs.Add(handle, vc);
+            Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolCoCreateVc, Role = Role.Client, Status = NdisStatuses.Success, ClientAfContext = af.ClientAfContext,
+                NdisVcHandle = handle, ProtocolVcContext = protocolVcContext,
+            });
+            return Completed(NdisStatuses.Success) with { NdisVcHandle = handle, Created = true };
+        });
+
+    /// <summary>The MCM deletes a VC it created; NDIS calls the client's ProtocolCoDeleteVc.</summary>
+    public Outcome NdisMCmDeleteVc(string ndisVcHandle) =>
+        Turn(EventName.NdisMCmDeleteVc, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Require(vc.Creator == VcCreator.Mcm, Rules.DeleteByNonCreator, $"VC {vc.Handle} was created by the client; only it may delete it (NdisCoDeleteVc).");
+            var call = new NdisEvent { Name = EventName.NdisMCmDeleteVc, Role = Role.Mcm, NdisVcHandle = vc.Handle };
+            return RefuseDeleteOf(vc, call) ?? DeleteMcmVc(vc);
+        });
+
+    private Outcome DeleteMcmVc(VirtualConnection vc)
+    {
+        _vcs.Remove(vc.Handle);
+        Emit(new NdisEvent { Name = EventName.NdisMCmDeleteVc, Role = Role.Mcm, Status = NdisStatuses.Success, NdisVcHandle = vc.Handle });
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolCoDeleteVc, Role = Role.Client, Status = NdisStatuses.Success, ProtocolVcContext = vc.ProtocolVcContext, NdisVcHandle = vc.Handle,
+        });
+        return Completed(NdisStatuses.Success);
+    }
+
+    /// <summary>The MCM activates a VC, or re-activates it with new parameters. Synchronous for an MCM (§8-1).</summary>
+    public Outcome NdisMCmActivateVc(string ndisVcHandle, CallParameters? callParameters) =>
+        Turn(EventName.NdisMCmActivateVc, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            Activate(vc, callParameters ?? vc.CallParameters ?? DefaultParameters(vc.Af));
+            return Completed(NdisStatuses.Success);
+        });
+
+    private void Activate(VirtualConnection vc, CallParameters parameters)
+    {
+        vc.Activate(parameters);
+        Emit(new NdisEvent
+        {
+            Name = EventName.NdisMCmActivateVc, Role = Role.Mcm, Status = NdisStatuses.Success, NdisVcHandle = vc.Handle, CallParameters = parameters,
+        });
+    }
+
+    /// <summary>The MCM deactivates a VC; NOT_ACCEPTED when it is already inactive.</summary>
+    public Outcome NdisMCmDeactivateVc(string ndisVcHandle) =>
+        Turn(EventName.NdisMCmDeactivateVc, () =>
+        {
+            var vc = VcOf(ndisVcHandle);
+            if (vc.Activation == Activation.Inactive)
+            {
+                return Reject(Rules.DeactivateInactiveVc, $"VC {vc.Handle} is already inactive.",
+                    new NdisEvent { Name = EventName.NdisMCmDeactivateVc, Role = Role.Mcm, NdisVcHandle = vc.Handle });
+            }
+
+            Deactivate(vc);
+            return Completed(NdisStatuses.Success);
+        });
+
+    private void Deactivate(VirtualConnection vc)
+    {
+        vc.Deactivate();
+        Emit(new NdisEvent { Name = EventName.NdisMCmDeactivateVc, Role = Role.Mcm, Status = NdisStatuses.Success, NdisVcHandle = vc.Handle });
+    }
+
+    /// <summary>The parameters the adapter profile supplies where the WDK lets the MCM choose.</summary>
+    private static CallParameters DefaultParameters(AddressFamilyOpen af) => CallParameterDefaults.For(af.Family.AddressFamily);
+}

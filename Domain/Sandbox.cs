@@ -1,0 +1,259 @@
+namespace NdisMock.Domain;
+
+/// <summary>
+/// One simulated CoNDIS adapter whose miniport call manager has registered the Q.2931 (ATM) and TAPI (ISDN)
+/// address families, with NDIS mediating between that MCM and the client. Every public operation is one NDIS
+/// function of either role and runs as one turn under the sandbox's own lock, so the state machines never see
+/// concurrency while different sandboxes run in parallel.
+/// </summary>
+public sealed partial class Sandbox
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly Journal _journal;
+    private readonly HandleIssuer _handles;
+    private readonly Queue<Violation> _violations = new();
+    private readonly List<Violation> _turnWarnings = [];
+    private readonly HashSet<AddressFamilyType> _registered = [];
+    private readonly Dictionary<string, AddressFamilyOpen> _afs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceAccessPoint> _saps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, VirtualConnection> _vcs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Party> _parties = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PendingOperation> _pendingById = new(StringComparer.Ordinal);
+    private readonly Dictionary<(EventName Handler, string Handle), PendingOperation> _pendingByKey = [];
+    private readonly Dictionary<CmHandler, HandlerBehavior> _behaviors = new(HandlerBehavior.Defaults);
+    private long _violationSequence;
+    private EventName _operation;
+
+    public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
+    {
+        Options = options ?? new SandboxOptions();
+        _time = time ?? TimeProvider.System;
+        _journal = new Journal(Options.JournalCapacity);
+        _handles = new HandleIssuer(handleTag ?? HandleIssuer.NewTag());
+        RegisterAddressFamilies();
+    }
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>Raised, under the sandbox's lock and in sequence order, for every event appended to the journal.</summary>
+    public event Action<NdisEvent>? EventAppended;
+
+    /// <summary>The newest journal sequence number.</summary>
+    public long LastSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _journal.LastSequence;
+            }
+        }
+    }
+
+    /// <summary>Runs one operation as a turn: checks first, then changes; a refusal leaves everything as it was.</summary>
+    private Outcome Turn(EventName operation, Func<Outcome> body)
+    {
+        lock (_gate)
+        {
+            return TurnLocked(operation, body);
+        }
+    }
+
+    private Outcome TurnLocked(EventName operation, Func<Outcome> body)
+    {
+        _operation = operation;
+        _turnWarnings.Clear();
+        var sequenceBefore = _journal.LastSequence;
+        try
+        {
+            var outcome = body();
+            if (_turnWarnings.Count == 0)
+            {
+                return outcome;
+            }
+
+            foreach (var warning in _turnWarnings)
+            {
+                Keep(warning);
+            }
+
+            return outcome with { Warnings = [.. _turnWarnings] };
+        }
+        catch (RefusedException refused)
+        {
+            if (_journal.LastSequence != sequenceBefore)
+            {
+                throw new InvalidOperationException($"{operation} changed the journal before refusing with {refused.Rule.Id}.");
+            }
+
+            var violation = Keep(NewViolation(refused.Rule, refused.Rule.Severity, refused.Message));
+            return new Outcome { Kind = OutcomeKind.Refused, Status = refused.Rule.Result ?? default, Violation = violation };
+        }
+    }
+
+    /// <summary>Refuses the current operation with an Error-class rule unless <paramref name="condition"/> holds.</summary>
+    private static void Require(bool condition, Rule rule, string detail)
+    {
+        if (!condition)
+        {
+            throw new RefusedException(rule, detail);
+        }
+    }
+
+    private static RefusedException Refuse(Rule rule, string detail) => new(rule, detail);
+
+    /// <summary>
+    /// Answers the current operation with a Reject-class rule's documented status: the call event is journaled with
+    /// that status (as are any <paramref name="also"/> events), the finding is recorded, and nothing else changes.
+    /// </summary>
+    private Outcome Reject(Rule rule, string detail, NdisEvent call, params NdisEvent[] also)
+    {
+        var status = rule.Result ?? NdisStatuses.Failure;
+        Emit(call with { Status = status });
+        foreach (var e in also)
+        {
+            Emit(e with { Status = status });
+        }
+
+        var violation = Keep(NewViolation(rule, Severity.Reject, detail));
+        return new Outcome { Kind = OutcomeKind.Completed, Status = status, Violation = violation };
+    }
+
+    /// <summary>Records a Warning (or, for strictness-dependent rules, a downgraded Error) that lets the call go on.</summary>
+    private void Warn(Rule rule, string detail) => _turnWarnings.Add(NewViolation(rule, Severity.Warning, detail));
+
+    /// <summary>For the rules CONDIS.md §8-2/§8-3 leave to strictness: refuse when strict, warn when lenient.</summary>
+    private void RequireOrderly(bool condition, Rule rule, string detail)
+    {
+        if (condition)
+        {
+            return;
+        }
+
+        if (Options.Strictness == Strictness.Strict)
+        {
+            throw Refuse(rule, detail);
+        }
+
+        Warn(rule, detail + " (accepted: lenient sandbox)");
+    }
+
+    private Violation NewViolation(Rule rule, Severity severity, string detail) =>
+        new(0, _time.GetUtcNow(), rule, severity, _operation, detail);
+
+    private Violation Keep(Violation violation)
+    {
+        var kept = violation with { Sequence = ++_violationSequence };
+        _violations.Enqueue(kept);
+        while (_violations.Count > Options.ViolationCapacity)
+        {
+            _violations.Dequeue();
+        }
+
+        return kept;
+    }
+
+    private NdisEvent Emit(NdisEvent e)
+    {
+        var appended = _journal.Append(e, _time.GetUtcNow());
+        EventAppended?.Invoke(appended);
+        return appended;
+    }
+
+    private static Outcome Completed(NdisStatus status) => new() { Kind = OutcomeKind.Completed, Status = status };
+
+    private static Outcome Pended(PendingOperation op) =>
+        new() { Kind = OutcomeKind.Pended, Status = NdisStatuses.Pending, PendingOperationId = op.Id };
+
+    private HandlerBehavior Behavior(CmHandler handler) => _behaviors[handler];
+
+    private void RegisterAddressFamilies()
+    {
+        foreach (var family in new[] { CoAddressFamily.Q2931, CoAddressFamily.Tapi })
+        {
+            TurnLocked(EventName.NdisMCmRegisterAddressFamilyEx, () => RegisterAddressFamily(family));
+        }
+    }
+
+    // ---- Lookups: each turns a handle into its object or refuses with the rule for a foreign or dead handle. ----
+
+    private void RequireHandle(string? handle, string what)
+    {
+        Require(!string.IsNullOrEmpty(handle), Rules.UnknownHandle, $"{_operation} needs {what}.");
+    }
+
+    /// <summary>The AF open named by the handle, or null when it was issued here but has closed.</summary>
+    private AddressFamilyOpen? FindAf(string? handle)
+    {
+        RequireHandle(handle, "an NdisAfHandle");
+        if (_afs.TryGetValue(handle!, out var af))
+        {
+            return af;
+        }
+
+        Require(_handles.WasIssued(HandleKind.Af, handle!), Rules.UnknownHandle, $"{handle} is not an NdisAfHandle of this sandbox.");
+        return null;
+    }
+
+    /// <summary>The AF open as the MCM sees it: using it after its close completed is V-AF-04.</summary>
+    private AddressFamilyOpen AfForMcm(string? handle) =>
+        FindAf(handle) ?? throw Refuse(Rules.AddressFamilyUsedAfterClose, $"{handle} was closed; the MCM may not use it after NdisMCmCloseAddressFamilyComplete.");
+
+    private ServiceAccessPoint SapOf(string? handle)
+    {
+        RequireHandle(handle, "an NdisSapHandle");
+        if (_saps.TryGetValue(handle!, out var sap))
+        {
+            return sap;
+        }
+
+        Require(_handles.WasIssued(HandleKind.Sap, handle!), Rules.UnknownHandle, $"{handle} is not an NdisSapHandle of this sandbox.");
+        throw Refuse(Rules.StaleHandle, $"SAP {handle} is deregistered; its handle is no longer valid.");
+    }
+
+    private VirtualConnection VcOf(string? handle)
+    {
+        RequireHandle(handle, "an NdisVcHandle");
+        if (_vcs.TryGetValue(handle!, out var vc))
+        {
+            return vc;
+        }
+
+        Require(_handles.WasIssued(HandleKind.Vc, handle!), Rules.UnknownHandle, $"{handle} is not an NdisVcHandle of this sandbox.");
+        throw Refuse(Rules.DeletedVcUsed, $"VC {handle} was deleted; its handle is no longer valid.");
+    }
+
+    private Party PartyOf(string? handle)
+    {
+        RequireHandle(handle, "an NdisPartyHandle");
+        if (_parties.TryGetValue(handle!, out var party))
+        {
+            return party;
+        }
+
+        Require(_handles.WasIssued(HandleKind.Party, handle!), Rules.UnknownHandle, $"{handle} is not an NdisPartyHandle of this sandbox.");
+        throw Refuse(Rules.DroppedPartyUsed, $"Party {handle} is gone; its handle is no longer valid.");
+    }
+
+    private PendingOperation PendingOf(string? id)
+    {
+        RequireHandle(id, "a pendingOperationId");
+        if (_pendingById.TryGetValue(id!, out var op))
+        {
+            return op;
+        }
+
+        Require(_handles.WasIssued(HandleKind.PendingOperation, id!), Rules.UnknownHandle, $"{id} is not a pending operation of this sandbox.");
+        throw Refuse(Rules.CompletionWithoutRequest, $"{id} was already completed; a request is completed exactly once.");
+    }
+
+    /// <summary>The request <paramref name="handler"/> pended for <paramref name="handle"/>, or a V-CMP-02 refusal.</summary>
+    private PendingOperation PendedBy(EventName handler, string handle) =>
+        _pendingByKey.TryGetValue((handler, handle), out var op)
+            ? op
+            : throw Refuse(Rules.CompletionWithoutRequest, $"{_operation}: {handler} has no pended request for {handle} (never pended, or already completed).");
+
+    private static void RequireNotPending(NdisStatus status) =>
+        Require(!status.IsPending, Rules.CompletionWithPending, "A completion's status must not be NDIS_STATUS_PENDING.");
+}

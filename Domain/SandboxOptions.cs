@@ -1,0 +1,60 @@
+namespace NdisMock.Domain;
+
+/// <summary>Who performs the MCM's documented duties around completions (API.md §1).</summary>
+public enum McmDuties
+{
+    /// <summary>The MCM activates before a successful make-call completion and before an incoming dispatch,
+    /// deactivates before a close completion, and deletes its own VCs after their call closed.</summary>
+    Auto,
+
+    /// <summary>The user performs those steps; the verifier checks their order.</summary>
+    Manual,
+}
+
+/// <summary>How the ordering questions of CONDIS.md §8-2 and §8-3 are judged.</summary>
+public enum Strictness
+{
+    /// <summary>Reference-page order: deactivate before completing a close, activate before dispatching.</summary>
+    Strict,
+
+    /// <summary>Guide-page order is accepted and recorded as a warning.</summary>
+    Lenient,
+}
+
+/// <summary>A simulated adapter: its medium and what its MCM supports.</summary>
+public sealed record AdapterProfile(
+    string Name,
+    string Description,
+    bool SupportsMultipoint,
+    bool SupportsCloseData)
+{
+    public static readonly AdapterProfile AtmOc3 = new("AtmOc3", "ATM OC-3c, 149.76 Mbit/s of cell payload", true, false);
+    public static readonly AdapterProfile Atm25 = new("Atm25", "ATM 25.6 Mbit/s", true, false);
+    public static readonly AdapterProfile IsdnBri = new("IsdnBri", "ISDN BRI, 2 B-channels", false, false);
+    public static readonly AdapterProfile IsdnPriT1 = new("IsdnPriT1", "ISDN PRI on T1, 23 B-channels", false, false);
+    public static readonly AdapterProfile IsdnPriE1 = new("IsdnPriE1", "ISDN PRI on E1, 30 B-channels", false, false);
+
+    public static IReadOnlyList<AdapterProfile> All { get; } = [AtmOc3, Atm25, IsdnBri, IsdnPriT1, IsdnPriE1];
+
+    public static AdapterProfile? Find(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>What a sandbox is created with.</summary>
+public sealed record SandboxOptions
+{
+    public AdapterProfile Profile { get; init; } = AdapterProfile.AtmOc3;
+
+    public McmDuties Duties { get; init; } = McmDuties.Auto;
+
+    public Strictness Strictness { get; init; } = Strictness.Strict;
+
+    /// <summary>What the MCM answers a SAP another client holds: INVALID_DATA per the reference (CONDIS.md §8-6).</summary>
+    public NdisStatus SapInUseStatus { get; init; } = NdisStatuses.InvalidData;
+
+    /// <summary>How many journal events a sandbox keeps.</summary>
+    public int JournalCapacity { get; init; } = 100_000;
+
+    /// <summary>How many violations a sandbox keeps.</summary>
+    public int ViolationCapacity { get; init; } = 10_000;
+}
