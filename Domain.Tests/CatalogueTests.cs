@@ -158,4 +158,18 @@ public sealed class CatalogueTests
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => start + i), events.Select(e => e.Sequence));
         Assert.Empty(sandbox.GetSnapshot().Vcs);
     }
+
+    [Fact]
+    public void DomainProject_HasNoPackageReferences()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "NdisMock.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var project = File.ReadAllText(Path.Combine(root!.FullName, "Domain", "Domain.csproj"));
+
+        Assert.DoesNotContain("PackageReference", project, StringComparison.Ordinal);
+    }
 }
