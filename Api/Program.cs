@@ -1,22 +1,29 @@
-using Microsoft.OpenApi;
+using NdisMock.Api;
+using NdisMock.Api.Contracts;
+using NdisMock.Api.Observation;
+using NdisMock.Api.OpenApi;
+using NdisMock.Api.Roles;
+using NdisMock.Api.Sandboxes;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<SandboxStore>();
+builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddValidation();
 builder.Services.AddProblemDetails();
-builder.Services.AddEndpointsApiExplorer();
-builder.Services.AddSwaggerGen(options =>
-{
-    options.SwaggerDoc("v1", new OpenApiInfo
-    {
-        Title = "NdisMock",
-        Version = "v1",
-        Description = "A mock of NDIS and a miniport call manager (MCM) for connection-oriented (CoNDIS) ATM and ISDN adapters.",
-    });
-});
+builder.Services.AddExceptionHandler<BadRequests>();
+builder.Services.AddNdisMockSwagger();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    // A request the framework could not read is the caller's mistake, answered with a 400 problem: not an error to log.
+    SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+});
 app.UseStatusCodePages();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "NdisMock");
@@ -26,11 +33,12 @@ app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
     .WithSummary("Liveness: answers while the process serves requests.")
     .WithTags("Health");
 
-app.Run();
+app.MapSandboxes();
+app.MapClientRole();
+app.MapMcmRole();
+app.MapObservation();
 
-/// <summary>The health of the process.</summary>
-/// <param name="Status">Always <c>Healthy</c> while the process answers.</param>
-internal sealed record HealthResponse(string Status);
+app.Run();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

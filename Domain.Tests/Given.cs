@@ -6,7 +6,7 @@ namespace NdisMock.Domain.Tests;
 /// <summary>Builds sandboxes and the usual steps before the step under test, and reads their journals.</summary>
 internal static class Given
 {
-    public static readonly Sap AtmSap = new(Sap.NsapType, "47.0005.80FFE1000000F21A3D40.0020481A3D40.00");
+    public static readonly Sap AtmSap = new(SapType.Nsap, "47.0005.80FFE1000000F21A3D40.0020481A3D40.00");
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 

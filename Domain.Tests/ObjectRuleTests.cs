@@ -127,7 +127,7 @@ public sealed class ObjectRuleTests
         var sandbox = Given.Sandbox();
         var af = sandbox.OpenAf();
 
-        Assert.Equal(NdisStatuses.InvalidData, sandbox.NdisClRegisterSap(af, "s", new Sap(Sap.TapiType, "line 0")).Status);
+        Assert.Equal(NdisStatuses.InvalidData, sandbox.NdisClRegisterSap(af, "s", new Sap(SapType.Tapi, "line 0")).Status);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class ObjectRuleTests
         sandbox.NdisClDeregisterSap(leaving);
         var vc = sandbox.NdisMCmCreateVc(af, null, "v").NdisVcHandle!;
         var other = sandbox.OpenAf("b");
-        var othersSap = sandbox.NdisClRegisterSap(other, "s", new Sap(Sap.E164Type, "+15551234")).NdisSapHandle!;
+        var othersSap = sandbox.NdisClRegisterSap(other, "s", new Sap(SapType.E164, "+15551234")).NdisSapHandle!;
 
         sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(leaving, vc, null));
         sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(othersSap, vc, null));

@@ -17,10 +17,13 @@ public sealed record CoAddressFamily(AddressFamilyType AddressFamily, uint Major
     public static readonly CoAddressFamily Tapi = new(AddressFamilyType.Tapi, 3, 0);
 }
 
-/// <summary>CO_SAP: the SAP type and its medium-specific body, given as text (an ATM address, a TAPI line).</summary>
-public sealed record Sap(uint SapType, string Value)
+/// <summary>CO_SAP.SapType: SAP_TYPE_NSAP and SAP_TYPE_E164 (atm.h) for ATM, AF_TAPI_SAP_TYPE (ndistapi.h) for TAPI.</summary>
+public enum SapType : uint
 {
-    public const uint NsapType = 1;
-    public const uint E164Type = 2;
-    public const uint TapiType = 0x8000;
+    Nsap = 1,
+    E164 = 2,
+    Tapi = 0x8000,
 }
+
+/// <summary>CO_SAP: the SAP type and its medium-specific body, given as text (an ATM address, a TAPI line).</summary>
+public sealed record Sap(SapType SapType, string Value);

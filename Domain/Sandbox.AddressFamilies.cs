@@ -295,8 +295,8 @@ public sealed partial class Sandbox
 
     private static bool SapFits(AddressFamilyOpen af, Sap sap) => af.Family.AddressFamily switch
     {
-        AddressFamilyType.Q2931 => sap.SapType is Sap.NsapType or Sap.E164Type,
-        _ => sap.SapType == Sap.TapiType,
+        AddressFamilyType.Q2931 => sap.SapType is SapType.Nsap or SapType.E164,
+        _ => sap.SapType == SapType.Tapi,
     };
 
     /// <summary>The SAP of another client's open that already holds <paramref name="sap"/>, if any.</summary>

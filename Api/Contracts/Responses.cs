@@ -1,0 +1,157 @@
+using NdisMock.Domain;
+
+namespace NdisMock.Api.Contracts;
+
+/// <summary>What an NDIS operation returned.</summary>
+/// <param name="Status">The NDIS status name (NDIS_STATUS_PENDING when pended).</param>
+/// <param name="StatusCode">The same status as eight hex digits.</param>
+/// <param name="PendingOperationId">The pended request (when pended), or the one this call completed.</param>
+/// <param name="Violation">Set when NDIS answered with a documented failure for a rule (a Reject).</param>
+/// <param name="Warnings">Warning-class findings recorded while the call went through.</param>
+public sealed record OperationResponse(
+    string Status,
+    string StatusCode,
+    string? PendingOperationId,
+    string? NdisAfHandle,
+    string? NdisSapHandle,
+    string? NdisVcHandle,
+    string? NdisPartyHandle,
+    ViolationResponse? Violation,
+    IReadOnlyList<ViolationResponse>? Warnings);
+
+/// <summary>A recorded finding of the verifier.</summary>
+public sealed record ViolationResponse(
+    long Sequence,
+    DateTimeOffset Timestamp,
+    string Rule,
+    Severity Severity,
+    string Operation,
+    string Summary,
+    string Detail,
+    string Reference);
+
+/// <summary>A new sandbox: its id and its secret key, shown this once.</summary>
+/// <param name="Key">Send it as the X-Sandbox-Key header on every request about this sandbox.</param>
+public sealed record SandboxCreatedResponse(string Id, string Key, SandboxResponse Sandbox);
+
+/// <summary>A sandbox's whole state.</summary>
+public sealed record SandboxResponse(
+    string Id,
+    DateTimeOffset CreatedAt,
+    AdapterProfile Profile,
+    McmDuties Duties,
+    Strictness Strictness,
+    IReadOnlyList<CoAddressFamily> RegisteredAddressFamilies,
+    IReadOnlyList<AddressFamilyView> AddressFamilies,
+    IReadOnlyList<SapView> Saps,
+    IReadOnlyList<VcView> Vcs,
+    IReadOnlyList<PendingOperationResponse> PendingOperations,
+    SandboxCounters Counters);
+
+/// <summary>A request a handler pended, waiting for its completion.</summary>
+/// <param name="Handler">The handler that answered NDIS_STATUS_PENDING.</param>
+/// <param name="Completion">The function that completes it; CompletePendingOperation calls it for you.</param>
+/// <param name="CompletedBy">Whose completion it waits for: Mcm, or Client (an offered call, a close notification).</param>
+/// <param name="SelfCompletes">True when the handler's behavior completes it after a delay.</param>
+public sealed record PendingOperationResponse(
+    string PendingOperationId,
+    string Handler,
+    string Completion,
+    Role CompletedBy,
+    DateTimeOffset CreatedAt,
+    string? NdisAfHandle,
+    string? NdisSapHandle,
+    string? NdisVcHandle,
+    string? NdisPartyHandle,
+    CallParameters? CallParameters,
+    bool SelfCompletes);
+
+/// <summary>One journal event (API.md §5): exactly the handles and contexts the real call or callback carries.</summary>
+public sealed record EventResponse(
+    long Sequence,
+    DateTimeOffset Timestamp,
+    string Name,
+    Role Role,
+    string? Status,
+    string? StatusCode,
+    string? NdisAfHandle,
+    string? NdisSapHandle,
+    string? NdisVcHandle,
+    string? NdisPartyHandle,
+    string? ClientAfContext,
+    string? ProtocolSapContext,
+    string? ProtocolVcContext,
+    string? ProtocolPartyContext,
+    string? CallMgrAfContext,
+    string? CallMgrSapContext,
+    string? CallMgrVcContext,
+    string? CallMgrPartyContext,
+    string? PendingOperationId,
+    CoAddressFamily? AddressFamily,
+    Sap? Sap,
+    CallParameters? CallParameters,
+    string? CloseData);
+
+/// <summary>Events after the requested sequence, oldest first.</summary>
+/// <param name="LastSequence">The newest sequence in the journal; ask for after=LastSequence next.</param>
+/// <param name="OldestSequenceKept">The oldest sequence the bounded journal still holds.</param>
+public sealed record EventsResponse(IReadOnlyList<EventResponse> Events, long LastSequence, long OldestSequenceKept);
+
+public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations);
+
+/// <summary>How one MCM handler answers.</summary>
+public sealed record BehaviorResponse(string Handler, BehaviorMode Mode, string Status, string StatusCode, TimeSpan? CompleteAfter);
+
+public sealed record BehaviorsResponse(IReadOnlyList<BehaviorResponse> Behaviors);
+
+/// <summary>A rule of the verifier's catalogue.</summary>
+/// <param name="NdisStatus">For a Reject: the documented status NDIS answers with.</param>
+/// <param name="NotDetectedBecause">Set when NdisMock's model cannot break this rule.</param>
+public sealed record RuleResponse(
+    string Id,
+    Severity Severity,
+    string Summary,
+    string Reference,
+    string? NdisStatus,
+    string? NotDetectedBecause);
+
+public sealed record RulesResponse(IReadOnlyList<RuleResponse> Rules);
+
+public sealed record HealthResponse(string Status);
+
+internal static class ResponseMapping
+{
+    public static OperationResponse ToResponse(this Outcome outcome) => new(
+        outcome.Status.Name,
+        outcome.Status.Hex,
+        outcome.PendingOperationId,
+        outcome.NdisAfHandle,
+        outcome.NdisSapHandle,
+        outcome.NdisVcHandle,
+        outcome.NdisPartyHandle,
+        outcome.Violation?.ToResponse(),
+        outcome.Warnings.Count == 0 ? null : [.. outcome.Warnings.Select(w => w.ToResponse())]);
+
+    public static ViolationResponse ToResponse(this Violation v) =>
+        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation.ToString(), v.Rule.Summary, v.Detail, v.Rule.Reference);
+
+    public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
+        id, createdAt, s.Profile, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
+        [.. s.PendingOperations.Select(p => p.ToResponse())], s.Counters);
+
+    public static PendingOperationResponse ToResponse(this PendingOperationView p) => new(
+        p.PendingOperationId, p.Handler.ToString(), p.Completion.ToString(), p.CompletedBy, p.CreatedAt,
+        p.NdisAfHandle, p.NdisSapHandle, p.NdisVcHandle, p.NdisPartyHandle, p.CallParameters, p.SelfCompletes);
+
+    public static EventResponse ToResponse(this NdisEvent e) => new(
+        e.Sequence, e.Timestamp, e.Name.ToString(), e.Role, e.Status?.Name, e.Status?.Hex,
+        e.NdisAfHandle, e.NdisSapHandle, e.NdisVcHandle, e.NdisPartyHandle,
+        e.ClientAfContext, e.ProtocolSapContext, e.ProtocolVcContext, e.ProtocolPartyContext,
+        e.CallMgrAfContext, e.CallMgrSapContext, e.CallMgrVcContext, e.CallMgrPartyContext,
+        e.PendingOperationId, e.AddressFamily, e.Sap, e.CallParameters, e.CloseData);
+
+    public static BehaviorResponse ToResponse(this KeyValuePair<CmHandler, HandlerBehavior> b) =>
+        new(b.Key.ToString(), b.Value.Mode, b.Value.Status.Name, b.Value.Status.Hex, b.Value.CompleteAfter);
+
+    public static RuleResponse ToResponse(this Rule r) => new(r.Id, r.Severity, r.Summary, r.Reference, r.Result?.Name, r.NotDetectedBecause);
+}

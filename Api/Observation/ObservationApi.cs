@@ -1,0 +1,93 @@
+using System.ComponentModel.DataAnnotations;
+using NdisMock.Api.Contracts;
+using NdisMock.Api.Sandboxes;
+using NdisMock.Domain;
+
+namespace NdisMock.Api.Observation;
+
+/// <summary>What happened and what waits: events, violations, pending requests, and the rule catalogue.</summary>
+internal static class ObservationApi
+{
+    public static IEndpointRouteBuilder MapObservation(this IEndpointRouteBuilder app)
+    {
+        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().WithTags("Observation");
+
+        sandbox.MapGet("/events", GetEvents)
+            .WithName("GetEvents")
+            .WithSummary("The journal: every call either role made, every handler NDIS invoked, every callback it delivered.")
+            .WithDescription(
+                "Events after sequence 'after', oldest first, at most 'limit'. Each carries the handles and contexts the real call or callback " +
+                "carries, the status (name and hex) and the pendingOperationId linking a completion to its request. The journal keeps the newest " +
+                "events only: asking for events older than oldestSequenceKept answers 410.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status410Gone);
+
+        sandbox.MapGet("/violations", GetViolations)
+            .WithName("GetViolations")
+            .WithSummary("Everything the verifier flagged: refused calls (Error), documented failures (Reject) and warnings.")
+            .WithDescription("Each names its rule (see GET /rules), the operation, what was wrong and the WDK page the rule comes from.");
+
+        sandbox.MapGet("/pending", (HttpContext http) =>
+                TypedResults.Ok(http.Sandbox().Sandbox.ListPendingOperations().Select(p => p.ToResponse()).ToList()))
+            .WithName("ListPendingOperations")
+            .WithSummary("Requests that a handler pended and that wait for their completion.")
+            .WithDescription("Each names the handler that pended, the completion function it waits for, who completes it, and the handles involved.");
+
+        sandbox.MapGet("/pending/{pendingOperationId}", GetPending)
+            .WithName("GetPendingOperation")
+            .WithSummary("One pending request.")
+            .WithDescription("404 once it has been completed, or if it never existed.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var mcm = app.MapGroup("/sandboxes/{sandboxId}/pending").RequireSandboxKey().WithTags("MCM");
+        mcm.MapPost("/{pendingOperationId}/complete", (string pendingOperationId, StatusWithParametersRequest request, HttpContext http) =>
+                http.Sandbox().Sandbox.CompletePendingOperation(pendingOperationId, request.Status.ToStatus(), request.CallParameters?.ToDomain()).ToHttp(http))
+            .Ndis("CompletePendingOperation", "Complete whatever request is pending, with the handles it was pended with.",
+                "Performs the matching completion: NdisMCmMakeCallComplete, NdisMCmCloseCallComplete, … for MCM handlers, NdisClIncomingCallComplete " +
+                "or NdisClNotifyCloseAddressFamilyComplete for the client's. The MCM's contexts are generated; with auto duties it activates, " +
+                "deactivates and deletes as the WDK requires. NDIS_STATUS_PENDING is V-CMP-01; a request already completed is V-CMP-02 (409).");
+
+        app.MapGet("/rules", () => TypedResults.Ok(new RulesResponse([.. Rules.All.Select(r => r.ToResponse())])))
+            .WithName("ListRules")
+            .WithTags("Observation")
+            .WithSummary("The verifier's rule catalogue (CONDIS.md §6.2 plus NdisMock's own).")
+            .WithDescription("Every rule id a violation or a problem response can name, with its severity, the WDK page it rests on, and for Reject rules the NDIS status returned.");
+
+        app.MapGet("/rules/{ruleId}", (string ruleId) => Rules.Find(ruleId) is { } rule
+                ? (Results<Ok<RuleResponse>, ProblemHttpResult>)TypedResults.Ok(rule.ToResponse())
+                : Problems.Plain(StatusCodes.Status404NotFound, "Unknown rule", $"'{ruleId}' is not in the catalogue; GET /rules lists them."))
+            .WithName("GetRule")
+            .WithTags("Observation")
+            .WithSummary("One rule of the catalogue: the 'type' of every problem response points here.")
+            .WithDescription("404 for an id that is not in the catalogue.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static Results<Ok<EventsResponse>, ProblemHttpResult> GetEvents(
+        HttpContext http,
+        [Range(0, long.MaxValue)] long after = 0,
+        [Range(1, 10_000)] int limit = 1000)
+    {
+        var sandbox = http.Sandbox().Sandbox;
+        var oldest = sandbox.OldestEventKept;
+        if (after + 1 < oldest)
+        {
+            return Problems.Plain(StatusCodes.Status410Gone, "Events no longer kept",
+                $"The journal keeps events from {oldest} on; events after {after} up to {oldest - 1} were dropped. Ask for after={oldest - 1} or later.",
+                new Dictionary<string, object?> { ["oldestSequenceKept"] = oldest });
+        }
+
+        var events = sandbox.GetEvents(after, limit);
+        return TypedResults.Ok(new EventsResponse([.. events.Select(e => e.ToResponse())], sandbox.LastSequence, oldest));
+    }
+
+    private static Ok<ViolationsResponse> GetViolations(HttpContext http, [Range(0, long.MaxValue)] long after = 0) =>
+        TypedResults.Ok(new ViolationsResponse([.. http.Sandbox().Sandbox.GetViolations(after).Select(v => v.ToResponse())]));
+
+    private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, HttpContext http) =>
+        http.Sandbox().Sandbox.GetPendingOperation(pendingOperationId) is { } op
+            ? TypedResults.Ok(op.ToResponse())
+            : Problems.Plain(StatusCodes.Status404NotFound, "No such pending operation", $"'{pendingOperationId}' is not pending: completed, or never issued.");
+}

@@ -1,0 +1,69 @@
+using NdisMock.Api.Contracts;
+using NdisMock.Domain;
+
+namespace NdisMock.Api;
+
+/// <summary>
+/// The one map from domain outcomes to HTTP (API.md §3): the HTTP status says whether the call was legal, the NDIS
+/// status what NDIS or the MCM answered. Every non-2xx answer is RFC 9457 problem details.
+/// </summary>
+internal static class Problems
+{
+    public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> ToHttp(
+        this Outcome outcome, HttpContext http)
+    {
+        var response = outcome.ToResponse();
+        return outcome.Kind switch
+        {
+            OutcomeKind.Refused => Refused(outcome.Violation!),
+            OutcomeKind.Pended => TypedResults.Accepted(PendingLocation(http, outcome.PendingOperationId!), response),
+            _ when outcome.Created => TypedResults.Created(SandboxLocation(http), response),
+            _ => TypedResults.Ok(response),
+        };
+    }
+
+    /// <summary>A call the WDK forbids: 409 state, 400 argument, 404 unknown handle, 410 dead handle.</summary>
+    public static ProblemHttpResult Refused(Violation violation)
+    {
+        var rule = violation.Rule;
+        var extensions = new Dictionary<string, object?>
+        {
+            ["rule"] = rule.Id,
+            ["severity"] = violation.Severity.ToString(),
+            ["reference"] = rule.Reference,
+            ["operation"] = violation.Operation.ToString(),
+            ["violationSequence"] = violation.Sequence,
+        };
+        if (rule.Result is { } status)
+        {
+            extensions["ndisStatus"] = status.Name;
+            extensions["ndisStatusCode"] = status.Hex;
+        }
+
+        return TypedResults.Problem(
+            detail: violation.Detail,
+            statusCode: StatusOf(rule.Refusal),
+            title: rule.Summary,
+            type: $"/rules/{rule.Id}",
+            extensions: extensions);
+    }
+
+    public static int StatusOf(Refusal refusal) => refusal switch
+    {
+        Refusal.Argument => StatusCodes.Status400BadRequest,
+        Refusal.UnknownHandle => StatusCodes.Status404NotFound,
+        Refusal.StaleHandle => StatusCodes.Status410Gone,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    public static ProblemHttpResult UnknownSandbox(string id) =>
+        Plain(StatusCodes.Status404NotFound, "Unknown sandbox", $"There is no sandbox '{id}' (never created, deleted, or expired).");
+
+    public static ProblemHttpResult Plain(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
+
+    private static string PendingLocation(HttpContext http, string pendingOperationId) =>
+        $"/sandboxes/{http.GetRouteValue("sandboxId")}/pending/{pendingOperationId}";
+
+    private static string SandboxLocation(HttpContext http) => $"/sandboxes/{http.GetRouteValue("sandboxId")}";
+}

@@ -1,0 +1,121 @@
+using NdisMock.Api.Contracts;
+using NdisMock.Domain;
+
+namespace NdisMock.Api.Sandboxes;
+
+/// <summary>Sandboxes and their behaviors: <c>CreateSandbox</c>, <c>GetSandbox</c>, <c>DeleteSandbox</c>, <c>ResetSandbox</c>, <c>GetBehaviors</c>, <c>SetBehavior</c>.</summary>
+internal static class SandboxApi
+{
+    public static IEndpointRouteBuilder MapSandboxes(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/sandboxes", Create)
+            .WithName("CreateSandbox")
+            .WithTags("Sandbox")
+            .WithSummary("Create a sandbox: one simulated CoNDIS adapter with its MCM.")
+            .WithDescription(
+                "Creates an adapter whose MCM has registered CO_ADDRESS_FAMILY_Q2931 and CO_ADDRESS_FAMILY_TAPI (the journal starts with " +
+                "NdisMCmRegisterAddressFamilyEx and ProtocolCoAfRegisterNotify for each). The answer holds the sandbox id and its secret key: " +
+                "send the key as X-Sandbox-Key on every later request (in Swagger UI: Authorize). The body is optional.")
+            .ProducesValidationProblem();
+
+        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().WithTags("Sandbox");
+
+        sandbox.MapGet("", Get)
+            .WithName("GetSandbox")
+            .WithSummary("Read a sandbox whole: address families, SAPs, VCs with their calls and parties, pending requests, counters.")
+            .WithDescription("Everything NDIS and the MCM hold for this adapter right now. Closed address families, deregistered SAPs, deleted VCs and dropped parties are gone from it.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sandbox.MapDelete("", Delete)
+            .WithName("DeleteSandbox")
+            .WithSummary("Delete a sandbox and everything in it.")
+            .WithDescription("Frees the sandbox; its id and key stop working at once.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sandbox.MapPost("/reset", Reset)
+            .WithName("ResetSandbox")
+            .WithSummary("Forget every object and pending request, and restore the default behaviors.")
+            .WithDescription("The adapter re-registers its address families. The journal, the violation list and the handle counters go on, so no sequence number or handle is ever reused.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        sandbox.MapGet("/behaviors", GetBehaviors)
+            .WithName("GetBehaviors")
+            .WithSummary("How each MCM handler answers.")
+            .WithDescription("Defaults: ProtocolCmMakeCall, ProtocolCmCloseCall, ProtocolCmAddParty, ProtocolCmDropParty and ProtocolCmModifyCallQoS pend; the AF and SAP handlers and ProtocolCoCreateVc/ProtocolCoDeleteVc answer NDIS_STATUS_SUCCESS at once.");
+
+        sandbox.MapPut("/behaviors/{handler}", SetBehavior)
+            .WithName("SetBehavior")
+            .WithSummary("Script one MCM handler: answer at once with a status, or pend (optionally completing by itself after a delay).")
+            .WithDescription(
+                "handler is one of ProtocolCmOpenAf, ProtocolCmCloseAf, ProtocolCmRegisterSap, ProtocolCmDeregisterSap, ProtocolCmMakeCall, " +
+                "ProtocolCmCloseCall, ProtocolCmAddParty, ProtocolCmDropParty, ProtocolCmModifyCallQoS, ProtocolCoCreateVc, ProtocolCoDeleteVc. " +
+                "Mode Complete answers every later request with status; mode Pend answers NDIS_STATUS_PENDING and waits for a completion " +
+                "(CompletePendingOperation or the NdisMCm…Complete operation), or completes by itself with status after completeAfter. " +
+                "Pending ProtocolCoCreateVc or ProtocolCoDeleteVc makes every such call a V-CMP-05 violation.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    private static Results<Created<SandboxCreatedResponse>, ValidationProblem> Create(CreateSandboxRequest? request, SandboxStore store)
+    {
+        var profile = request?.Profile is null ? AdapterProfile.AtmOc3 : AdapterProfile.Find(request.Profile);
+        if (profile is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["profile"] = [$"'{request!.Profile}' is not an adapter profile; use one of {string.Join(", ", AdapterProfile.All.Select(p => p.Name))}."],
+            });
+        }
+
+        var options = new SandboxOptions
+        {
+            Profile = profile,
+            Duties = request?.Duties ?? McmDuties.Auto,
+            Strictness = request?.Strictness ?? Strictness.Strict,
+        };
+        var (entry, key) = store.Create(options);
+        var body = new SandboxCreatedResponse(entry.Id, key, entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+        return TypedResults.Created($"/sandboxes/{entry.Id}", body);
+    }
+
+    private static Ok<SandboxResponse> Get(HttpContext http)
+    {
+        var entry = http.Sandbox();
+        return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+    }
+
+    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store)
+    {
+        var entry = http.Sandbox();
+        return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
+    }
+
+    private static Ok<SandboxResponse> Reset(HttpContext http)
+    {
+        var entry = http.Sandbox();
+        entry.Sandbox.Reset();
+        return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+    }
+
+    private static Ok<BehaviorsResponse> GetBehaviors(HttpContext http) =>
+        TypedResults.Ok(new BehaviorsResponse([.. http.Sandbox().Sandbox.GetBehaviors().OrderBy(b => b.Key).Select(b => b.ToResponse())]));
+
+    private static Results<Ok<BehaviorResponse>, ValidationProblem, ProblemHttpResult> SetBehavior(string handler, SetBehaviorRequest request, HttpContext http)
+    {
+        if (!Enum.TryParse<CmHandler>(handler, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(handler, out _))
+        {
+            return Problems.Plain(StatusCodes.Status404NotFound, "Unknown handler",
+                $"'{handler}' is not a scriptable handler; use one of {string.Join(", ", Enum.GetNames<CmHandler>())}.");
+        }
+
+        var behavior = new HandlerBehavior(request.Mode!.Value, request.Status.ToStatusOr(NdisStatuses.Success), request.CompleteAfter);
+        if (http.Sandbox().Sandbox.SetBehavior(parsed, behavior) is { } problem)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["behavior"] = [problem] });
+        }
+
+        return TypedResults.Ok(new KeyValuePair<CmHandler, HandlerBehavior>(parsed, behavior).ToResponse());
+    }
+}
