@@ -8,6 +8,12 @@ public sealed class NdisMockApplication : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Testing");
 
+    /// <summary>An HTTP client of the test server that fails the test on any 5xx.</summary>
+    public HttpClient CreateNdisClient() => CreateDefaultClient(new No5xx());
+
+    /// <summary>A fresh sandbox, so that no test sees another's leftovers.</summary>
+    public Task<SandboxApi> NewSandboxAsync(object? options = null) => SandboxApi.CreateAsync(CreateNdisClient(), options);
+
     /// <summary>The repository root, found from the test binaries by the solution file.</summary>
     public static string RepositoryRoot
     {
