@@ -25,6 +25,8 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseRouting();
+app.UseSandboxKeys();
 app.UseSwagger();
 app.UseSwaggerUI(options => options.DocumentTitle = "NdisMock");
 
