@@ -28,7 +28,11 @@ app.UseStatusCodePages();
 app.UseRouting();
 app.UseSandboxKeys();
 app.UseSwagger();
-app.UseSwaggerUI(options => options.DocumentTitle = "NdisMock");
+app.UseSwaggerUI(options =>
+{
+    options.DocumentTitle = "NdisMock";
+    options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
+});
 
 app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
     .WithName("GetHealth")

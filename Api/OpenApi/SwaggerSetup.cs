@@ -10,6 +10,8 @@ internal static class SwaggerSetup
 {
     public const string SandboxKeyScheme = "SandboxKey";
 
+    private static readonly string[] TagOrder = ["Sandbox", "Client", "MCM", "Observation", "Health"];
+
     public static IServiceCollection AddNdisMockSwagger(this IServiceCollection services) => services
         .AddEndpointsApiExplorer()
         .AddSwaggerGen(options =>
@@ -20,8 +22,8 @@ internal static class SwaggerSetup
                 Version = "v1",
                 Description =
                     "NDIS plus a scriptable miniport call manager (MCM) for connection-oriented (CoNDIS) ATM and ISDN adapters.\n\n" +
-                    "Start with **CreateSandbox**, then **Authorize** with the returned key. Drive the **Client** role (NdisCl*, NdisCo*) and the " +
-                    "**MCM** role (NdisMCm*); every call is checked against the WDK's rules. A call the WDK forbids is refused with a problem " +
+                    "Start with **CreateSandbox**, then **Authorize** with the returned key. Drive the **Client** role (`NdisCl…`, `NdisCo…`) and the " +
+                    "**MCM** role (`NdisMCm…`); every call is checked against the WDK's rules. A call the WDK forbids is refused with a problem " +
                     "naming its rule (GET /rules); a call NDIS would fail answers 200 with that NDIS status; a pended call answers 202 and waits " +
                     "for its completion. **Observation** shows the journal of calls and callbacks, the violations and the pending requests.",
             });
@@ -32,6 +34,8 @@ internal static class SwaggerSetup
                 Name = SandboxAccess.KeyHeader,
                 Description = "The key CreateSandbox returned for the sandbox.",
             });
+            // Tags in the order a newcomer uses them; operations within a tag by path.
+            options.OrderActionsBy(api => $"{Array.IndexOf(TagOrder, api.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().FirstOrDefault()?.Tags[0]):D2} {api.RelativePath} {api.HttpMethod}");
             options.OperationFilter<SandboxKeyFilter>();
             options.OperationFilter<ExampleFilter>();
             options.MapType<CallParameterFlags>(() => FlagsSchema<CallParameterFlags>());
