@@ -68,7 +68,7 @@ public sealed class SandboxApi(HttpClient http, string id, string key)
 
     public async Task<JsonArray> EventsAsync(long after) => (await Get($"/events?after={after}")).Body!["events"]!.AsArray();
 
-    public async Task<long> LastSequenceAsync() => (long)(await Get("/events?after=0&limit=1")).Body!["lastSequence"]!;
+    public async Task<long> LastSequenceAsync() => (long)(await Get("")).Body!["counters"]!["events"]!;
 
     public async Task<JsonArray> ViolationsAsync() => (await Get("/violations")).Body!["violations"]!.AsArray();
 

@@ -1,15 +1,55 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Tests;
 
 /// <summary>The one test host: every seam the HTTP tests need lives here.</summary>
 public sealed class NdisMockApplication : WebApplicationFactory<Program>
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseEnvironment("Testing");
+    private Action<IWebHostBuilder>? _configure;
+
+    /// <summary>A host with its own settings, e.g. a small journal.</summary>
+    public static NdisMockApplication With(Action<IWebHostBuilder> configure) => new() { _configure = configure };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        _configure?.Invoke(builder);
+    }
 
     /// <summary>An HTTP client of the test server that fails the test on any 5xx.</summary>
     public HttpClient CreateNdisClient() => CreateDefaultClient(new No5xx());
+
+    /// <summary>
+    /// A SignalR connection to /hubs/ndis over the test server's WebSockets, with the JSON protocol configured like the
+    /// API, or with MessagePack.
+    /// </summary>
+    public HubConnection CreateHubConnection(bool messagePack = false)
+    {
+        var server = Server;
+        var builder = new HubConnectionBuilder().WithUrl(new Uri(server.BaseAddress, HubRegistration.Path.TrimStart('/')), options =>
+        {
+            options.Transports = HttpTransportType.WebSockets;
+            options.SkipNegotiation = true;
+            options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+            options.WebSocketFactory = async (context, cancellationToken) =>
+                await server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellationToken);
+        });
+        if (messagePack)
+        {
+            builder.AddMessagePackProtocol();
+        }
+        else
+        {
+            builder.AddJsonProtocol(options => Json.Configure(options.PayloadSerializerOptions));
+        }
+
+        return builder.Build();
+    }
 
     /// <summary>A fresh sandbox, so that no test sees another's leftovers.</summary>
     public Task<SandboxApi> NewSandboxAsync(object? options = null) => SandboxApi.CreateAsync(CreateNdisClient(), options);

@@ -4,11 +4,18 @@ using NdisMock.Api.Observation;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
 using NdisMock.Api.Sandboxes;
+using NdisMock.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOptions<SandboxHostingOptions>()
+    .BindConfiguration(SandboxHostingOptions.Section)
+    .ValidateDataAnnotations()
+    .ValidateOnStart();
 builder.Services.AddSingleton<SandboxStore>();
+builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
+builder.Services.AddNdisHub(Json.Configure);
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -43,6 +50,7 @@ app.MapSandboxes();
 app.MapClientRole();
 app.MapMcmRole();
 app.MapObservation();
+app.MapNdisHub();
 
 app.Run();
 

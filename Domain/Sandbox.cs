@@ -22,6 +22,7 @@ public sealed partial class Sandbox
     private readonly Dictionary<string, PendingOperation> _pendingById = new(StringComparer.Ordinal);
     private readonly Dictionary<(EventName Handler, string Handle), PendingOperation> _pendingByKey = [];
     private readonly Dictionary<CmHandler, HandlerBehavior> _behaviors = new(HandlerBehavior.Defaults);
+    private readonly List<TaskCompletionSource> _eventWaiters = [];
     private long _violationSequence;
     private EventName _operation;
 
@@ -158,7 +159,64 @@ public sealed partial class Sandbox
     {
         var appended = _journal.Append(e, _time.GetUtcNow());
         EventAppended?.Invoke(appended);
+        if (_eventWaiters.Count > 0)
+        {
+            foreach (var waiter in _eventWaiters)
+            {
+                waiter.TrySetResult();
+            }
+
+            _eventWaiters.Clear();
+        }
+
         return appended;
+    }
+
+    /// <summary>
+    /// Waits until the journal holds an event after <paramref name="after"/>, or until <paramref name="timeout"/> has
+    /// passed on the sandbox's clock. True when there is such an event.
+    /// </summary>
+    public async Task<bool> WaitForEventAfterAsync(long after, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        TaskCompletionSource appended;
+        lock (_gate)
+        {
+            if (_journal.LastSequence > after)
+            {
+                return true;
+            }
+
+            if (timeout <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _eventWaiters.Add(appended);
+        }
+
+        try
+        {
+            await appended.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate)
+            {
+                _eventWaiters.Remove(appended);
+                return _journal.LastSequence > after;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                _eventWaiters.Remove(appended);
+            }
+
+            throw;
+        }
     }
 
     private static Outcome Completed(NdisStatus status) => new() { Kind = OutcomeKind.Completed, Status = status };

@@ -1,4 +1,5 @@
 using NdisMock.Domain;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Contracts;
 
@@ -66,36 +67,11 @@ public sealed record PendingOperationResponse(
     CallParameters? CallParameters,
     bool SelfCompletes);
 
-/// <summary>One journal event (API.md §5): exactly the handles and contexts the real call or callback carries.</summary>
-public sealed record EventResponse(
-    long Sequence,
-    DateTimeOffset Timestamp,
-    string Name,
-    Role Role,
-    string? Status,
-    string? StatusCode,
-    string? NdisAfHandle,
-    string? NdisSapHandle,
-    string? NdisVcHandle,
-    string? NdisPartyHandle,
-    string? ClientAfContext,
-    string? ProtocolSapContext,
-    string? ProtocolVcContext,
-    string? ProtocolPartyContext,
-    string? CallMgrAfContext,
-    string? CallMgrSapContext,
-    string? CallMgrVcContext,
-    string? CallMgrPartyContext,
-    string? PendingOperationId,
-    CoAddressFamily? AddressFamily,
-    Sap? Sap,
-    CallParameters? CallParameters,
-    string? CloseData);
-
-/// <summary>Events after the requested sequence, oldest first.</summary>
-/// <param name="LastSequence">The newest sequence in the journal; ask for after=LastSequence next.</param>
+/// <summary>Events after the requested sequence that match the filters, oldest first.</summary>
+/// <param name="NextAfter">Ask for after=NextAfter next: every event up to it has been looked at.</param>
+/// <param name="LastSequence">The newest sequence in the journal.</param>
 /// <param name="OldestSequenceKept">The oldest sequence the bounded journal still holds.</param>
-public sealed record EventsResponse(IReadOnlyList<EventResponse> Events, long LastSequence, long OldestSequenceKept);
+public sealed record EventsResponse(IReadOnlyList<NdisEventMessage> Events, long NextAfter, long LastSequence, long OldestSequenceKept);
 
 public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations);
 
@@ -143,12 +119,6 @@ internal static class ResponseMapping
         p.PendingOperationId, p.Handler.ToString(), p.Completion.ToString(), p.CompletedBy, p.CreatedAt,
         p.NdisAfHandle, p.NdisSapHandle, p.NdisVcHandle, p.NdisPartyHandle, p.CallParameters, p.SelfCompletes);
 
-    public static EventResponse ToResponse(this NdisEvent e) => new(
-        e.Sequence, e.Timestamp, e.Name.ToString(), e.Role, e.Status?.Name, e.Status?.Hex,
-        e.NdisAfHandle, e.NdisSapHandle, e.NdisVcHandle, e.NdisPartyHandle,
-        e.ClientAfContext, e.ProtocolSapContext, e.ProtocolVcContext, e.ProtocolPartyContext,
-        e.CallMgrAfContext, e.CallMgrSapContext, e.CallMgrVcContext, e.CallMgrPartyContext,
-        e.PendingOperationId, e.AddressFamily, e.Sap, e.CallParameters, e.CloseData);
 
     public static BehaviorResponse ToResponse(this KeyValuePair<CmHandler, HandlerBehavior> b) =>
         new(b.Key.ToString(), b.Value.Mode, b.Value.Status.Name, b.Value.Status.Hex, b.Value.CompleteAfter);

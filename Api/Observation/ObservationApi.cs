@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using NdisMock.Api.Contracts;
 using NdisMock.Api.Sandboxes;
 using NdisMock.Domain;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Observation;
 
@@ -16,9 +17,11 @@ internal static class ObservationApi
             .WithName("GetEvents")
             .WithSummary("The journal: every call either role made, every handler NDIS invoked, every callback it delivered.")
             .WithDescription(
-                "Events after sequence 'after', oldest first, at most 'limit'. Each carries the handles and contexts the real call or callback " +
-                "carries, the status (name and hex) and the pendingOperationId linking a completion to its request. The journal keeps the newest " +
-                "events only: asking for events older than oldestSequenceKept answers 410.")
+                "Events after sequence 'after', oldest first, at most 'limit', optionally only those named 'name' or about 'ndisVcHandle'. " +
+                "Each carries the handles and contexts the real call or callback carries, the status (name and hex) and the pendingOperationId " +
+                "linking a completion to its request. With 'wait' (up to 00:00:30) the request returns as soon as a matching event exists, or " +
+                "empty when the wait ends. Continue with after=nextAfter. The journal keeps the newest events only: asking for events older " +
+                "than oldestSequenceKept answers 410. The same events are pushed live over SignalR at /hubs/ndis.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status410Gone);
 
@@ -65,22 +68,73 @@ internal static class ObservationApi
         return app;
     }
 
-    private static Results<Ok<EventsResponse>, ProblemHttpResult> GetEvents(
+    /// <summary>The longest a GetEvents request may wait for a first matching event.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult, ValidationProblem>> GetEvents(
         HttpContext http,
+        TimeProvider time,
         [Range(0, long.MaxValue)] long after = 0,
-        [Range(1, 10_000)] int limit = 1000)
+        [Range(1, 10_000)] int limit = 1000,
+        TimeSpan? wait = null,
+        string? name = null,
+        [MaxLength(128)] string? ndisVcHandle = null)
     {
-        var sandbox = http.Sandbox().Sandbox;
-        var oldest = sandbox.OldestEventKept;
-        if (after + 1 < oldest)
+        if (wait is { } w && (w < TimeSpan.Zero || w > MaxWait))
         {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["wait"] = [$"wait is between 00:00:00 and {MaxWait:c}."] });
+        }
+
+        EventName? nameFilter = null;
+        if (name is not null)
+        {
+            if (!Enum.TryParse<EventName>(name, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed) || char.IsDigit(name[0]))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"'{name}' is not an event name (an NDIS function, handler or callback, e.g. ProtocolClCloseCallComplete)."] });
+            }
+
+            nameFilter = parsed;
+        }
+
+        var sandbox = http.Sandbox().Sandbox;
+        if (after + 1 < sandbox.OldestEventKept)
+        {
+            var oldest = sandbox.OldestEventKept;
             return Problems.Plain(StatusCodes.Status410Gone, "Events no longer kept",
                 $"The journal keeps events from {oldest} on; events after {after} up to {oldest - 1} were dropped. Ask for after={oldest - 1} or later.",
                 new Dictionary<string, object?> { ["oldestSequenceKept"] = oldest });
         }
 
-        var events = sandbox.GetEvents(after, limit);
-        return TypedResults.Ok(new EventsResponse([.. events.Select(e => e.ToResponse())], sandbox.LastSequence, oldest));
+        // Scan forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, wait
+        // for the next event while time is left, and scan on.
+        var deadline = time.GetUtcNow() + (wait ?? TimeSpan.Zero);
+        var matched = new List<NdisEventMessage>();
+        var scanned = after;
+        while (matched.Count < limit)
+        {
+            var batch = sandbox.GetEvents(scanned, 1024);
+            foreach (var e in batch.TakeWhile(_ => matched.Count < limit))
+            {
+                scanned = e.Sequence;
+                if ((nameFilter is null || e.Name == nameFilter) && (ndisVcHandle is null || e.NdisVcHandle == ndisVcHandle))
+                {
+                    matched.Add(NdisEventMessage.From(e));
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                continue;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, http.RequestAborted))
+            {
+                break;
+            }
+        }
+
+        return TypedResults.Ok(new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept));
     }
 
     private static Ok<ViolationsResponse> GetViolations(HttpContext http, [Range(0, long.MaxValue)] long after = 0) =>

@@ -44,7 +44,7 @@ internal static class SwaggerSetup
             options.MapType<McmDuties>(() => CamelCaseEnum<McmDuties>());
             options.MapType<Strictness>(() => CamelCaseEnum<Strictness>());
             options.SupportNonNullableReferenceTypes();
-            foreach (var assembly in new[] { "NdisMock.Api", "NdisMock.Domain" })
+            foreach (var assembly in new[] { "NdisMock.Api", "NdisMock.Domain", "NdisMock.Hubs" })
             {
                 var xml = Path.Combine(AppContext.BaseDirectory, assembly + ".xml");
                 if (File.Exists(xml))

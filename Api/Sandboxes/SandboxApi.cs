@@ -1,5 +1,6 @@
 using NdisMock.Api.Contracts;
 using NdisMock.Domain;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Sandboxes;
 
@@ -29,7 +30,7 @@ internal static class SandboxApi
         sandbox.MapDelete("", Delete)
             .WithName("DeleteSandbox")
             .WithSummary("Delete a sandbox and everything in it.")
-            .WithDescription("Frees the sandbox; its id and key stop working at once.")
+            .WithDescription("Frees the sandbox; its id and key stop working at once, and hub subscribers receive SubscriptionEnded with reason SandboxDeleted.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sandbox.MapPost("/reset", Reset)
@@ -86,10 +87,16 @@ internal static class SandboxApi
         return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
     }
 
-    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store)
+    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store, IEventFeeds feeds)
     {
         var entry = http.Sandbox();
-        return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
+        if (!store.Remove(entry.Id))
+        {
+            return Problems.UnknownSandbox(entry.Id);
+        }
+
+        feeds.SandboxDeleted(entry.Id);
+        return TypedResults.NoContent();
     }
 
     private static Ok<SandboxResponse> Reset(HttpContext http)

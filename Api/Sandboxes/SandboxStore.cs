@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using NdisMock.Domain;
+using Microsoft.Extensions.Options;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Sandboxes;
 
@@ -23,12 +25,13 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 /// The sandboxes this process hosts. Lookups are lock-free; each sandbox serialises its own operations, so there
 /// is no lock shared between sandboxes on the request path.
 /// </summary>
-internal sealed class SandboxStore(TimeProvider time)
+internal sealed class SandboxStore(TimeProvider time, IOptions<SandboxHostingOptions> hosting) : ISandboxDirectory
 {
     private readonly ConcurrentDictionary<string, SandboxEntry> _sandboxes = new(StringComparer.Ordinal);
 
     public (SandboxEntry Entry, string Key) Create(SandboxOptions options)
     {
+        options = options with { JournalCapacity = hosting.Value.JournalCapacity, ViolationCapacity = hosting.Value.ViolationCapacity };
         var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var key = Base64Url(RandomNumberGenerator.GetBytes(32));
         var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, time), time.GetUtcNow());
@@ -41,6 +44,12 @@ internal sealed class SandboxStore(TimeProvider time)
     public bool Remove(string id) => _sandboxes.TryRemove(id, out _);
 
     public int Count => _sandboxes.Count;
+
+    public (Sandbox? Sandbox, string? Refusal) Open(string sandboxId, string? sandboxKey) =>
+        Find(sandboxId) is not { } entry ? (null, $"There is no sandbox '{sandboxId}'.")
+        : string.IsNullOrEmpty(sandboxKey) ? (null, "The sandbox key is required.")
+        : !entry.KeyMatches(sandboxKey) ? (null, $"That is not the key of sandbox {sandboxId}.")
+        : (entry.Sandbox, null);
 
     internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 

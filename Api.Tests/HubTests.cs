@@ -1,0 +1,252 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using NdisMock.Hubs;
+
+namespace NdisMock.Api.Tests;
+
+/// <summary>The push channel: every callback, in order, exactly once, to the right subscribers only.</summary>
+public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockApplication>
+{
+    private static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    public static TheoryData<string, bool> ScenariosAndProtocols()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in Scenarios.All.Keys)
+        {
+            data.Add(name, false);
+            data.Add(name, true);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ScenariosAndProtocols))]
+    public async Task EveryEventOfACondisSequence_IsPushed_InOrder_WithTheJournalsPayload(string scenario, bool messagePack)
+    {
+        var (options, run) = Scenarios.All[scenario];
+        var sandbox = await app.NewSandboxAsync(options);
+        await using var hub = app.CreateHubConnection(messagePack);
+        var sink = new EventSink(hub);
+        await hub.StartAsync();
+        var info = await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 0L);
+
+        await run(sandbox);
+
+        var journal = await sandbox.EventsAsync(0);
+        var pushed = await sink.TakeAsync(journal.Count);
+        Assert.Equal(4, info.LastSequence);
+        Assert.Equal(journal.Select(e => (long)e!["sequence"]!), pushed.Select(p => p.Event.Sequence));
+        Assert.All(pushed, p => Assert.Equal(p.Method, p.Event.Name));
+        Assert.All(pushed, p => Assert.Equal(sandbox.Id, p.Event.SandboxId));
+        for (var i = 0; i < journal.Count; i++)
+        {
+            var expected = journal[i]!.AsObject();
+            var actual = JsonSerializer.SerializeToNode(pushed[i].Event with { SandboxId = null }, JsonOptions)!.AsObject();
+            if (messagePack)
+            {
+                // MessagePack carries timestamps at its own precision; everything else must match exactly.
+                expected.Remove("timestamp");
+                actual.Remove("timestamp");
+            }
+
+            Assert.True(JsonNode.DeepEquals(expected, actual), $"event {i + 1}:\n{expected.ToJsonString()}\n{actual.ToJsonString()}");
+        }
+
+        Assert.Empty(sink.Drain());
+    }
+
+    [Fact]
+    public async Task SeedFlow_PushesProtocolClCloseCallComplete_WithTheClientsContext()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        await using var hub = app.CreateHubConnection();
+        var sink = new EventSink(hub);
+        await hub.StartAsync();
+        var af = await sandbox.OpenAfAsync();
+        var vc = await sandbox.ConnectedCallAsync(af);
+        var after = await sandbox.LastSequenceAsync();
+        await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, after);
+
+        var closed = await sandbox.Post($"/client/vcs/{vc}/call/close");
+        await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" });
+
+        var events = await sink.TakeThroughAsync(nameof(INdisClient.ProtocolClCloseCallComplete));
+        var callback = events[^1].Event;
+        Assert.Equal(after + 1, events[0].Event.Sequence);
+        Assert.Equal(("vc-ctx", closed["pendingOperationId"], "NDIS_STATUS_SUCCESS", "0x00000000"),
+            (callback.ProtocolVcContext, callback.PendingOperationId, callback.Status, callback.StatusCode));
+    }
+
+    [Fact]
+    public async Task Reconnecting_WithTheLastSequenceSeen_Delivers1000ConcurrentEventsExactlyOnceInOrder()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        var af = await sandbox.OpenAfAsync();
+        var first = app.CreateHubConnection();
+        var firstSink = new EventSink(first);
+        await first.StartAsync();
+        await first.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 0L);
+        var seen = await firstSink.TakeAsync((int)await sandbox.LastSequenceAsync());
+        var lastSeen = seen[^1].Event.Sequence;
+        await first.DisposeAsync();
+
+        // 250 concurrent create+delete pairs: 1,000 events while nobody listens.
+        await Task.WhenAll(Enumerable.Range(0, 250).Select(async i =>
+        {
+            var vc = await sandbox.CreateVcAsync(af, $"c{i}");
+            SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        }));
+        await using var second = app.CreateHubConnection();
+        var secondSink = new EventSink(second);
+        await second.StartAsync();
+        await second.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, lastSeen);
+        var vcAfter = await sandbox.CreateVcAsync(af, "live");
+
+        var missed = await secondSink.TakeAsync(1002);
+
+        Assert.Equal(Enumerable.Range(1, 1002).Select(i => lastSeen + i), missed.Select(m => m.Event.Sequence));
+        Assert.Equal(1000, missed.Take(1000).Count(m => m.Event.Name is "NdisCoCreateVc" or "ProtocolCoCreateVc" or "NdisCoDeleteVc" or "ProtocolCoDeleteVc"));
+        Assert.Equal(vcAfter, missed[^1].Event.NdisVcHandle);
+        Assert.Empty(secondSink.Drain());
+    }
+
+    [Fact]
+    public async Task ConnectionFollowingTwoSandboxes_NeverSeesAThirds_AndOthersNeverSeeItsOwn()
+    {
+        var mine = await app.NewSandboxAsync();
+        var alsoMine = await app.NewSandboxAsync();
+        var theirs = await app.NewSandboxAsync();
+        await using var me = app.CreateHubConnection();
+        await using var them = app.CreateHubConnection();
+        var mySink = new EventSink(me);
+        var theirSink = new EventSink(them);
+        await me.StartAsync();
+        await them.StartAsync();
+        await me.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), mine.Id, mine.Key, 4L);
+        await me.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), alsoMine.Id, alsoMine.Key, 4L);
+        await them.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), theirs.Id, theirs.Key, 4L);
+
+        await theirs.OpenAfAsync("theirs");
+        await mine.OpenAfAsync("mine");
+        await alsoMine.OpenAfAsync("also-mine");
+        var received = await mySink.TakeAsync(4);
+        var theirReceived = await theirSink.TakeAsync(2);
+
+        Assert.Equal(2, received.Count(r => r.Event.SandboxId == mine.Id));
+        Assert.Equal(2, received.Count(r => r.Event.SandboxId == alsoMine.Id));
+        Assert.DoesNotContain(received, r => r.Event.ClientAfContext == "theirs" || r.Event.SandboxId == theirs.Id);
+        Assert.All(theirReceived, r => Assert.Equal(theirs.Id, r.Event.SandboxId));
+        await theirs.OpenAfAsync("theirs-again");
+        await mine.OpenAfAsync("mine-again");
+        Assert.All(await mySink.TakeAsync(2), r => Assert.Equal(mine.Id, r.Event.SandboxId));
+    }
+
+    [Fact]
+    public async Task Subscribe_RefusesAWrongKey_AnotherSandboxesKey_AndAnUnknownSandbox()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        var other = await app.NewSandboxAsync();
+        await using var hub = app.CreateHubConnection();
+        await hub.StartAsync();
+
+        var wrong = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, "wrong", 0L));
+        var foreign = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, other.Key, 0L));
+        var unknown = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), "sbx-none", sandbox.Key, 0L));
+        var future = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 99L));
+
+        Assert.Contains("not the key", wrong.Message, StringComparison.Ordinal);
+        Assert.Contains("not the key", foreign.Message, StringComparison.Ordinal);
+        Assert.Contains("no sandbox", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("newest sequence, 4", future.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_StopsTheFeed()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        var watched = await app.NewSandboxAsync();
+        await using var hub = app.CreateHubConnection();
+        var sink = new EventSink(hub);
+        await hub.StartAsync();
+        await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 4L);
+        await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), watched.Id, watched.Key, 4L);
+
+        await hub.InvokeAsync(nameof(NdisHub.Unsubscribe), sandbox.Id);
+        await sandbox.OpenAfAsync("unwatched");
+        await watched.OpenAfAsync("watched");
+
+        // The watched sandbox's two events arrive; had the unsubscribed feed still run, its two would be among them.
+        var received = await sink.TakeAsync(2);
+        Assert.All(received, r => Assert.Equal(watched.Id, r.Event.SandboxId));
+    }
+
+    [Fact]
+    public async Task DeletingTheSandbox_EndsItsSubscriptions_WithAReason()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        await using var hub = app.CreateHubConnection();
+        var sink = new EventSink(hub);
+        await hub.StartAsync();
+        await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 0L);
+        await sink.TakeAsync(4);
+
+        SandboxApi.Ok(await sandbox.Delete(""));
+
+        var ended = await sink.EndedAsync();
+        Assert.Equal((sandbox.Id, "SandboxDeleted", 4L), (ended.SandboxId, ended.Reason, ended.LastDeliveredSequence));
+    }
+
+    [Fact]
+    public async Task EveryEventName_HasItsClientMethod()
+    {
+        var methods = typeof(INdisClient).GetMethods().Select(m => m.Name).ToHashSet();
+        var recorder = new RecordingClient();
+
+        foreach (var name in Enum.GetValues<Domain.EventName>())
+        {
+            Assert.Contains(name.ToString(), methods);
+            await recorder.Deliver(name, new NdisEventMessage { Name = name.ToString() });
+            Assert.Equal(name.ToString(), recorder.LastMethod);
+        }
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions();
+        Json.Configure(options);
+        return options;
+    }
+
+    /// <summary>An INdisClient that notes which method was called, built as a dispatch proxy.</summary>
+    private sealed class RecordingClient
+    {
+        private readonly INdisClient _proxy;
+
+        public RecordingClient()
+        {
+            _proxy = System.Reflection.DispatchProxy.Create<INdisClient, Recorder>();
+            ((Recorder)(object)_proxy).Owner = this;
+        }
+
+        public string? LastMethod { get; set; }
+
+        public Task Deliver(Domain.EventName name, NdisEventMessage e) => _proxy.Deliver(name, e);
+    }
+
+    public class Recorder : System.Reflection.DispatchProxy
+    {
+        internal object? Owner { get; set; }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var owner = (RecordingClient)Owner!;
+            owner.LastMethod = targetMethod?.Name;
+            Assert.Equal(targetMethod?.Name, ((NdisEventMessage)args![0]!).Name);
+            return Task.CompletedTask;
+        }
+    }
+}

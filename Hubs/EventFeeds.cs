@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using NdisMock.Domain;
+
+namespace NdisMock.Hubs;
+
+/// <summary>Pushes each sandbox's journal to the hub connections that follow it.</summary>
+public interface IEventFeeds
+{
+    /// <summary>Starts delivering the events after <paramref name="afterSequence"/>, then every new one, to the connection.</summary>
+    void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence);
+
+    void Unfollow(string connectionId, string sandboxId);
+
+    void ConnectionClosed(string connectionId);
+
+    /// <summary>Ends every subscription to a deleted sandbox, telling its subscribers why.</summary>
+    void SandboxDeleted(string sandboxId);
+
+    /// <summary>Events pushed to subscribers so far.</summary>
+    long EventsPushed { get; }
+}
+
+/// <summary>
+/// Each subscription is a pump that reads the sandbox's journal by sequence number and sends what it has not sent yet;
+/// a journal append only wakes it. So the seam between backlog and live events has no gap and no duplicate by
+/// construction, a slow or dead subscriber holds no buffer and delays nobody else (the request path only sets a flag),
+/// and a subscriber that falls further behind than the journal keeps is told so instead of silently losing events.
+/// </summary>
+public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<EventFeeds> log) : IEventFeeds, IDisposable
+{
+    private const int BatchSize = 256;
+    private readonly IHubContext<NdisHub, INdisClient> _hub = hub;
+    private readonly ILogger<EventFeeds> _log = log;
+    private readonly ConcurrentDictionary<(string Connection, string Sandbox), Subscription> _subscriptions = new();
+    private long _pushed;
+
+    public long EventsPushed => Interlocked.Read(ref _pushed);
+
+    public void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence)
+    {
+        var subscription = new Subscription(this, connectionId, sandboxId, sandbox, afterSequence);
+        _subscriptions.AddOrUpdate((connectionId, sandboxId), subscription, (_, old) =>
+        {
+            old.Dispose();
+            return subscription;
+        });
+        subscription.Start();
+    }
+
+    public void Unfollow(string connectionId, string sandboxId)
+    {
+        if (_subscriptions.TryRemove((connectionId, sandboxId), out var subscription))
+        {
+            subscription.Dispose();
+        }
+    }
+
+    public void ConnectionClosed(string connectionId)
+    {
+        foreach (var key in _subscriptions.Keys.Where(k => k.Connection == connectionId))
+        {
+            Unfollow(key.Connection, key.Sandbox);
+        }
+    }
+
+    public void SandboxDeleted(string sandboxId)
+    {
+        foreach (var key in _subscriptions.Keys.Where(k => k.Sandbox == sandboxId))
+        {
+            if (_subscriptions.TryRemove(key, out var subscription))
+            {
+                subscription.End("SandboxDeleted");
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Dispose();
+        }
+
+        _subscriptions.Clear();
+    }
+
+    private sealed class Subscription(EventFeeds feeds, string connectionId, string sandboxId, Sandbox sandbox, long afterSequence) : IDisposable
+    {
+        private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly CancellationTokenSource _stop = new();
+        private long _delivered = afterSequence;
+
+        public void Start()
+        {
+            // Listen first, then look: an event appended in between wakes the pump, which reads it from the journal.
+            sandbox.EventAppended += OnAppended;
+            _wake.Writer.TryWrite(0);
+            _ = Task.Run(PumpAsync);
+        }
+
+        public void Dispose()
+        {
+            sandbox.EventAppended -= OnAppended;
+            _stop.Cancel();
+        }
+
+        /// <summary>Stops after telling the subscriber why.</summary>
+        public void End(string reason)
+        {
+            Dispose();
+            _ = NotifyEndedAsync(reason);
+        }
+
+        private void OnAppended(NdisEvent e) => _wake.Writer.TryWrite(0);
+
+        private async Task PumpAsync()
+        {
+            var client = feeds._hub.Clients.Client(connectionId);
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var batch = sandbox.GetEvents(_delivered, BatchSize);
+                    if (batch.Count == 0)
+                    {
+                        await _wake.Reader.ReadAsync(_stop.Token);
+                        continue;
+                    }
+
+                    if (batch[0].Sequence != _delivered + 1)
+                    {
+                        feeds._subscriptions.TryRemove(new KeyValuePair<(string, string), Subscription>((connectionId, sandboxId), this));
+                        End("JournalOverrun");
+                        return;
+                    }
+
+                    foreach (var e in batch)
+                    {
+                        await client.Deliver(e.Name, NdisEventMessage.From(e, sandboxId));
+                        _delivered = e.Sequence;
+                        Interlocked.Increment(ref feeds._pushed);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                // A connection that broke mid-send: the client reconnects and resubscribes from its last sequence.
+                feeds._log.LogInformation(ex, "Push to {ConnectionId} for sandbox {SandboxId} stopped after sequence {Sequence}", connectionId, sandboxId, _delivered);
+                feeds.Unfollow(connectionId, sandboxId);
+            }
+        }
+
+        private async Task NotifyEndedAsync(string reason)
+        {
+            try
+            {
+                await feeds._hub.Clients.Client(connectionId).SubscriptionEnded(
+                    new SubscriptionEndedMessage(sandboxId, reason, _delivered, sandbox.OldestEventKept));
+            }
+            catch (Exception ex)
+            {
+                feeds._log.LogInformation(ex, "Could not tell {ConnectionId} that its subscription to {SandboxId} ended", connectionId, sandboxId);
+            }
+        }
+    }
+}
