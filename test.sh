@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every NdisMock test. On a fresh machine it first installs what the tests need beyond the .NET SDK:
+# Debian's chromium (the Swagger UI test drives it with Playwright) and the JavaScript SignalR client
+# (npm ci in Api.Tests/js). Extra arguments go to dotnet test.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the Swagger UI test..."
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+if [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ]; then
+    echo "Installing the JavaScript SignalR client for the Node test..."
+    (cd Api.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+exec dotnet test NdisMock.sln "$@"
