@@ -22,7 +22,7 @@ internal static class Problems
         };
     }
 
-    /// <summary>A call the WDK forbids: 409 state, 400 argument, 404 unknown handle, 410 dead handle.</summary>
+    /// <summary>A call the WDK forbids: 409 state, 400 argument, 404 unknown handle, 410 dead handle; 409 for an operator's quota.</summary>
     public static ProblemHttpResult Refused(Violation violation)
     {
         var rule = violation.Rule;
@@ -53,6 +53,7 @@ internal static class Problems
         Refusal.Argument => StatusCodes.Status400BadRequest,
         Refusal.UnknownHandle => StatusCodes.Status404NotFound,
         Refusal.StaleHandle => StatusCodes.Status410Gone,
+        Refusal.Quota => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status409Conflict,
     };
 

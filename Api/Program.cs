@@ -1,10 +1,10 @@
 using NdisMock.Api;
-using NdisMock.Api.Contracts;
 using NdisMock.Api.Observation;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
 using NdisMock.Api.Sandboxes;
 using NdisMock.Hubs;
+using OpenTelemetry.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +13,7 @@ builder.Services.AddOptions<SandboxHostingOptions>()
     .BindConfiguration(SandboxHostingOptions.Section)
     .ValidateDataAnnotations()
     .ValidateOnStart();
+builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
 builder.Services.AddSingleton<SandboxStore>();
 builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
 builder.Services.AddNdisHub(Json.Configure);
@@ -23,6 +24,18 @@ builder.Services.AddValidation();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequests>();
 builder.Services.AddNdisMockSwagger();
+builder.Services.AddSandboxRateLimits();
+builder.Services.AddHealthChecks().AddCheck<SandboxStoreHealthCheck>("sandboxes", tags: ["ready"]);
+builder.Services.AddSingleton<NdisMetrics>();
+builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+    options.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>($"{SandboxHostingOptions.Section}:MaxRequestBodySize") ?? 64 * 1024);
+if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+{
+    builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        .AddMeter(NdisMetrics.MeterName)
+        .AddAspNetCoreInstrumentation()
+        .AddOtlpExporter());
+}
 
 var app = builder.Build();
 
@@ -32,8 +45,11 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
 });
 app.UseStatusCodePages();
+app.UseRequestBodyLimit();
 app.UseRouting();
+app.Services.GetRequiredService<NdisMetrics>().Count(app);
 app.UseSandboxKeys();
+app.UseRateLimiter();
 app.UseSwagger();
 app.UseSwaggerUI(options =>
 {
@@ -41,11 +57,7 @@ app.UseSwaggerUI(options =>
     options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
 });
 
-app.MapGet("/health", () => TypedResults.Ok(new HealthResponse("Healthy")))
-    .WithName("GetHealth")
-    .WithSummary("Liveness: answers while the process serves requests.")
-    .WithTags("Health");
-
+app.MapHealth();
 app.MapSandboxes();
 app.MapClientRole();
 app.MapMcmRole();

@@ -30,6 +30,9 @@ public enum Refusal
 
     /// <summary>A handle of an object that is gone.</summary>
     StaleHandle,
+
+    /// <summary>An operator's limit on the sandbox is reached; nothing in it changed.</summary>
+    Quota,
 }
 
 /// <summary>One verifier rule: its id, how it is enforced, and the WDK page it rests on.</summary>
@@ -262,6 +265,14 @@ public static class Rules
         "NdisMock: a handle of an object that is gone (a deregistered SAP, a finished pended request).",
         "NdisClDeregisterSap function", Refusal.StaleHandle);
 
+    public static readonly Rule VcQuota = new("V-QUOTA-01", Severity.Error,
+        "NdisMock: the sandbox already holds as many VCs as its operator allows; delete some first.",
+        "NdisCoCreateVc function", Refusal.Quota);
+
+    public static readonly Rule PendingQuota = new("V-QUOTA-02", Severity.Error,
+        "NdisMock: the sandbox already holds as many pending requests as its operator allows; complete some first.",
+        "NdisMCmMakeCallComplete macro", Refusal.Quota);
+
     /// <summary>Every rule, in catalogue order.</summary>
     public static IReadOnlyList<Rule> All { get; } =
     [
@@ -275,7 +286,7 @@ public static class Rules
         DispatchOnWrongVc, ConnectedWithoutAcceptance, ConnectedOnClientVc, RejectedOfferVcLingers,
         IncomingCloseWithParties, QosWithoutActivation, MakeCallOnWrongVc, CallInWrongState,
         AddPartyCompleteWithoutContext, AddPartyPointToPoint, DropLastParty, CloseCallWithParties,
-        IncomingDropLastParty, DroppedPartyUsed, OidAfHandle, OidWrongCompletion, UnknownHandle, StaleHandle,
+        IncomingDropLastParty, DroppedPartyUsed, OidAfHandle, OidWrongCompletion, UnknownHandle, StaleHandle, VcQuota, PendingQuota,
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));

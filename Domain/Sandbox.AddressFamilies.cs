@@ -204,6 +204,7 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddressFamilyNotOpen, $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call);
             }
 
+            RequirePendingRoom();
             af.Apply(AfTrigger.NotifyClose);
             var op = Pend(EventName.ProtocolClNotifyCloseAf, EventName.NdisClNotifyCloseAddressFamilyComplete, Role.Client, af.Handle, af: af);
             Emit(call with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });

@@ -352,6 +352,7 @@ public sealed partial class Sandbox
             Require(sap.Af == vc.Af, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} belongs to {sap.Af.Handle}, but VC {vc.Handle} was created for {vc.Af.Handle}.");
             Require(vc.Creator == VcCreator.Mcm, Rules.DispatchOnWrongVc, $"VC {vc.Handle} was created by the client; the MCM offers calls on VCs it created (NdisMCmCreateVc).");
             Require(vc.Allows(CallTrigger.Offer), Rules.DispatchOnWrongVc, $"VC {vc.Handle} already hosts a call ({vc.Call}; R-VC-9).");
+            RequirePendingRoom();
             var duties = Options.Duties == McmDuties.Auto;
             RequireOrderly(duties || vc.Activation == Activation.Active, Rules.DispatchOnWrongVc,
                 $"VC {vc.Handle} is inactive; activate it before dispatching the call (R-CALL-12).");

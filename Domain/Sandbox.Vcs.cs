@@ -15,9 +15,10 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (R-AF-3).", call);
             }
 
-            var behavior = Behavior(CmHandler.ProtocolCoCreateVc);
+            var behavior = _behaviors[CmHandler.ProtocolCoCreateVc];
             Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
                 "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (R-CMP-5). Set its behavior to Complete.");
+            RequireVcRoom();
 
             var handle = _handles.Next(HandleKind.Vc);
             var callMgrVcContext = $"cm-{handle}";
@@ -51,7 +52,7 @@ public sealed partial class Sandbox
                 return refused;
             }
 
-            var behavior = Behavior(CmHandler.ProtocolCoDeleteVc);
+            var behavior = _behaviors[CmHandler.ProtocolCoDeleteVc];
             Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
                 "The MCM's ProtocolCoDeleteVc answered NDIS_STATUS_PENDING; it must be synchronous (R-CMP-5). Set its behavior to Complete.");
             Emit(call with { Status = behavior.Status });
@@ -97,6 +98,7 @@ public sealed partial class Sandbox
                 return Reject(Rules.CreateVcInvalidAf, $"{af.Handle} is {af.State}; the MCM creates VCs on an open address family.", call);
             }
 
+            RequireVcRoom();
             var handle = _handles.Next(HandleKind.Vc);
             var vc = new VirtualConnection(handle, af, VcCreator.Mcm, protocolVcContext, miniportVcContext);
             _vcs.Add(handle, vc);

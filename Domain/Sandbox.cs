@@ -224,7 +224,24 @@ public sealed partial class Sandbox
     private static Outcome Pended(PendingOperation op) =>
         new() { Kind = OutcomeKind.Pended, Status = NdisStatuses.Pending, PendingOperationId = op.Id };
 
-    private HandlerBehavior Behavior(CmHandler handler) => _behaviors[handler];
+    /// <summary>How a handler answers; a pending answer needs room in the ledger, checked before anything changes.</summary>
+    private HandlerBehavior Behavior(CmHandler handler)
+    {
+        var behavior = _behaviors[handler];
+        if (behavior.Mode == BehaviorMode.Pend)
+        {
+            RequirePendingRoom();
+        }
+
+        return behavior;
+    }
+
+    private void RequirePendingRoom() =>
+        Require(_pendingById.Count < Options.MaxPendingOperations, Rules.PendingQuota,
+            $"{_pendingById.Count} requests are pending, the most this sandbox allows ({Options.MaxPendingOperations}).");
+
+    private void RequireVcRoom() =>
+        Require(_vcs.Count < Options.MaxVcs, Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
 
     private void RegisterAddressFamilies()
     {

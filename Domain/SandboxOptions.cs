@@ -57,4 +57,10 @@ public sealed record SandboxOptions
 
     /// <summary>How many violations a sandbox keeps.</summary>
     public int ViolationCapacity { get; init; } = 10_000;
+
+    /// <summary>How many VCs a sandbox may hold at once.</summary>
+    public int MaxVcs { get; init; } = 100_000;
+
+    /// <summary>How many pended requests a sandbox may hold at once.</summary>
+    public int MaxPendingOperations { get; init; } = 10_000;
 }

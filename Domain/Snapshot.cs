@@ -51,6 +51,21 @@ public sealed record SandboxCounters(long Events, long OldestEventKept, long Vio
 
 public sealed partial class Sandbox
 {
+    /// <summary>The counters alone, cheap enough for metrics and listings.</summary>
+    public SandboxCounters Counters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return CountersLocked();
+            }
+        }
+    }
+
+    private SandboxCounters CountersLocked() =>
+        new(_journal.LastSequence, _journal.FirstRetained, _violationSequence, _afs.Count, _saps.Count, _vcs.Count, _parties.Count, _pendingById.Count);
+
     public SandboxSnapshot GetSnapshot()
     {
         lock (_gate)
@@ -64,7 +79,7 @@ public sealed partial class Sandbox
                 [.. _saps.Values.Select(s => new SapView(s.Handle, s.Af.Handle, s.Sap, s.State, s.ProtocolSapContext, s.CallMgrSapContext))],
                 [.. _vcs.Values.Select(View)],
                 [.. _pendingById.Values.Select(View)],
-                new SandboxCounters(_journal.LastSequence, _journal.FirstRetained, _violationSequence, _afs.Count, _saps.Count, _vcs.Count, _parties.Count, _pendingById.Count));
+                CountersLocked());
         }
     }
 

@@ -16,8 +16,8 @@ public interface IEventFeeds
 
     void ConnectionClosed(string connectionId);
 
-    /// <summary>Ends every subscription to a deleted sandbox, telling its subscribers why.</summary>
-    void SandboxDeleted(string sandboxId);
+    /// <summary>Ends every subscription to a removed sandbox, telling its subscribers why (SandboxDeleted, SandboxExpired).</summary>
+    void SandboxRemoved(string sandboxId, string reason);
 
     /// <summary>Events pushed to subscribers so far.</summary>
     long EventsPushed { get; }
@@ -66,13 +66,13 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
         }
     }
 
-    public void SandboxDeleted(string sandboxId)
+    public void SandboxRemoved(string sandboxId, string reason)
     {
         foreach (var key in _subscriptions.Keys.Where(k => k.Sandbox == sandboxId))
         {
             if (_subscriptions.TryRemove(key, out var subscription))
             {
-                subscription.End("SandboxDeleted");
+                subscription.End(reason);
             }
         }
     }

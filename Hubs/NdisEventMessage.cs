@@ -94,7 +94,7 @@ public sealed record NdisEventMessage
 
 /// <summary>Why a subscription stopped before the client left: it never ends silently.</summary>
 /// <param name="SandboxId">The sandbox the subscription followed.</param>
-/// <param name="Reason">SandboxDeleted, or JournalOverrun when the subscriber fell further behind than the journal keeps.</param>
+/// <param name="Reason">SandboxDeleted, SandboxExpired, or JournalOverrun when the subscriber fell further behind than the journal keeps.</param>
 /// <param name="LastDeliveredSequence">The last event this subscriber received.</param>
 /// <param name="OldestSequenceKept">The oldest event the journal still holds: resubscribe after it to go on.</param>
 public sealed record SubscriptionEndedMessage(string SandboxId, string Reason, long LastDeliveredSequence, long OldestSequenceKept);

@@ -35,6 +35,11 @@ public sealed record ViolationResponse(
 /// <param name="Key">Send it as the X-Sandbox-Key header on every request about this sandbox.</param>
 public sealed record SandboxCreatedResponse(string Id, string Key, SandboxResponse Sandbox);
 
+/// <summary>One sandbox as the operator's list shows it.</summary>
+public sealed record SandboxSummary(string Id, DateTimeOffset CreatedAt, DateTimeOffset LastUsed, string Profile, int Vcs, int PendingOperations, long Events);
+
+public sealed record SandboxListResponse(IReadOnlyList<SandboxSummary> Sandboxes);
+
 /// <summary>A sandbox's whole state.</summary>
 public sealed record SandboxResponse(
     string Id,
@@ -93,7 +98,6 @@ public sealed record RuleResponse(
 
 public sealed record RulesResponse(IReadOnlyList<RuleResponse> Rules);
 
-public sealed record HealthResponse(string Status);
 
 internal static class ResponseMapping
 {

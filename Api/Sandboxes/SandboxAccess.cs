@@ -2,28 +2,53 @@ namespace NdisMock.Api.Sandboxes;
 
 /// <summary>
 /// Guards every route under <c>/sandboxes/{sandboxId}</c>: the sandbox must exist (404) and the request must carry its
-/// key in <c>X-Sandbox-Key</c> (401 when missing, 403 when wrong). It runs as middleware between routing and the
-/// endpoint, so nothing about a request (not even whether its body is valid) is told to a caller without the key.
+/// key in <c>X-Sandbox-Key</c> (401 when missing, 403 when wrong); on routes that allow it, the operator's key in
+/// <c>X-Operator-Key</c> does too. It runs as middleware between routing and the endpoint, so nothing about a request
+/// (not even whether its body is valid) is told to a caller without the key. An admitted request restarts the
+/// sandbox's time to live and logs within a scope carrying the sandbox id.
 /// </summary>
 internal static class SandboxAccess
 {
     public const string KeyHeader = "X-Sandbox-Key";
+    public const string OperatorHeader = "X-Operator-Key";
     private const string ItemKey = "NdisMock.Sandbox";
 
     /// <summary>Marks a group whose routes need the sandbox's key.</summary>
     public static RouteGroupBuilder RequireSandboxKey(this RouteGroupBuilder group) => group.WithMetadata(KeyRequired.Instance);
 
+    /// <summary>Lets the operator's key stand in for the sandbox's on this route.</summary>
+    public static RouteHandlerBuilder AllowOperator(this RouteHandlerBuilder route) => route.WithMetadata(OperatorAllowed.Instance);
+
+    /// <summary>Marks a route only the operator may call.</summary>
+    public static RouteHandlerBuilder RequireOperator(this RouteHandlerBuilder route) => route.WithMetadata(OperatorRequired.Instance);
+
     public static IApplicationBuilder UseSandboxKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (http.GetEndpoint()?.Metadata.GetMetadata<KeyRequired>() is null)
+        var metadata = http.GetEndpoint()?.Metadata;
+        if (metadata?.GetMetadata<OperatorRequired>() is not null)
+        {
+            if (OperatorRefusal(http) is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+            return;
+        }
+
+        if (metadata?.GetMetadata<KeyRequired>() is null)
         {
             await next(http);
             return;
         }
 
+        var store = http.RequestServices.GetRequiredService<SandboxStore>();
         var id = http.GetRouteValue("sandboxId") as string ?? "";
-        var entry = http.RequestServices.GetRequiredService<SandboxStore>().Find(id);
+        var entry = store.Find(id);
+        var asOperator = metadata.GetMetadata<OperatorAllowed>() is not null && store.OperatorKeyMatches(http.Request.Headers[OperatorHeader]);
         var refusal = entry is null ? Problems.UnknownSandbox(id)
+            : asOperator ? null
             : !http.Request.Headers.TryGetValue(KeyHeader, out var key) || string.IsNullOrEmpty(key)
                 ? Problems.Plain(StatusCodes.Status401Unauthorized, "Sandbox key required", $"Send the key returned by CreateSandbox in the {KeyHeader} header.")
             : !entry.KeyMatches(key)
@@ -35,16 +60,46 @@ internal static class SandboxAccess
             return;
         }
 
+        store.Touch(entry!);
         http.Items[ItemKey] = entry;
-        await next(http);
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NdisMock.Sandboxes");
+        using (log.BeginScope(new Dictionary<string, object> { ["SandboxId"] = id }))
+        {
+            await next(http);
+        }
     });
 
     /// <summary>The sandbox the key check admitted this request to.</summary>
     public static SandboxEntry Sandbox(this HttpContext http) =>
         http.Items[ItemKey] as SandboxEntry ?? throw new InvalidOperationException("The route is not behind RequireSandboxKey.");
 
+    private static ProblemHttpResult? OperatorRefusal(HttpContext http)
+    {
+        var store = http.RequestServices.GetRequiredService<SandboxStore>();
+        if (!store.HasOperator)
+        {
+            return Problems.Plain(StatusCodes.Status403Forbidden, "No operator configured", "This instance has no operator key (Operator__Key), so nobody may list sandboxes.");
+        }
+
+        var key = http.Request.Headers[OperatorHeader].ToString();
+        return string.IsNullOrEmpty(key)
+            ? Problems.Plain(StatusCodes.Status401Unauthorized, "Operator key required", $"Send the operator's key in the {OperatorHeader} header.")
+            : store.OperatorKeyMatches(key) ? null
+            : Problems.Plain(StatusCodes.Status403Forbidden, "Wrong operator key", $"The {OperatorHeader} header does not hold the operator's key.");
+    }
+
     private sealed class KeyRequired
     {
         public static readonly KeyRequired Instance = new();
+    }
+
+    private sealed class OperatorAllowed
+    {
+        public static readonly OperatorAllowed Instance = new();
+    }
+
+    private sealed class OperatorRequired
+    {
+        public static readonly OperatorRequired Instance = new();
     }
 }

@@ -1,6 +1,5 @@
 using NdisMock.Api.Contracts;
 using NdisMock.Domain;
-using NdisMock.Hubs;
 
 namespace NdisMock.Api.Sandboxes;
 
@@ -17,17 +16,29 @@ internal static class SandboxApi
                 "Creates an adapter whose MCM has registered CO_ADDRESS_FAMILY_Q2931 and CO_ADDRESS_FAMILY_TAPI (the journal starts with " +
                 "NdisMCmRegisterAddressFamilyEx and ProtocolCoAfRegisterNotify for each). The answer holds the sandbox id and its secret key: " +
                 "send the key as X-Sandbox-Key on every later request (in Swagger UI: Authorize). The body is optional.")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
-        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().WithTags("Sandbox");
+        app.MapGet("/sandboxes", List)
+            .RequireOperator()
+            .WithName("ListSandboxes")
+            .WithTags("Sandbox")
+            .WithSummary("List every sandbox of this instance (operator only).")
+            .WithDescription("Needs the operator's key in X-Operator-Key (configured as Operator__Key); without an operator key configured, listing is refused. Keys are never shown.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("Sandbox");
 
         sandbox.MapGet("", Get)
+            .AllowOperator()
             .WithName("GetSandbox")
             .WithSummary("Read a sandbox whole: address families, SAPs, VCs with their calls and parties, pending requests, counters.")
             .WithDescription("Everything NDIS and the MCM hold for this adapter right now. Closed address families, deregistered SAPs, deleted VCs and dropped parties are gone from it.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         sandbox.MapDelete("", Delete)
+            .AllowOperator()
             .WithName("DeleteSandbox")
             .WithSummary("Delete a sandbox and everything in it.")
             .WithDescription("Frees the sandbox; its id and key stop working at once, and hub subscribers receive SubscriptionEnded with reason SandboxDeleted.")
@@ -59,7 +70,7 @@ internal static class SandboxApi
         return app;
     }
 
-    private static Results<Created<SandboxCreatedResponse>, ValidationProblem> Create(CreateSandboxRequest? request, SandboxStore store)
+    private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
     {
         var profile = request?.Profile is null ? AdapterProfile.AtmOc3 : AdapterProfile.Find(request.Profile);
         if (profile is null)
@@ -76,7 +87,13 @@ internal static class SandboxApi
             Duties = request?.Duties ?? McmDuties.Auto,
             Strictness = request?.Strictness ?? Strictness.Strict,
         };
-        var (entry, key) = store.Create(options);
+        if (store.Create(options) is not var (entry, key))
+        {
+            return Problems.Plain(StatusCodes.Status409Conflict, "Sandbox limit reached",
+                $"This instance already holds {store.Limits.MaxSandboxes} sandboxes, its maximum (Sandboxes__MaxSandboxes). Delete one, or wait for unused ones to expire.",
+                new Dictionary<string, object?> { ["limit"] = "MaxSandboxes", ["maximum"] = store.Limits.MaxSandboxes });
+        }
+
         var body = new SandboxCreatedResponse(entry.Id, key, entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
         return TypedResults.Created($"/sandboxes/{entry.Id}", body);
     }
@@ -87,17 +104,18 @@ internal static class SandboxApi
         return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
     }
 
-    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store, IEventFeeds feeds)
+    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store)
     {
         var entry = http.Sandbox();
-        if (!store.Remove(entry.Id))
-        {
-            return Problems.UnknownSandbox(entry.Id);
-        }
-
-        feeds.SandboxDeleted(entry.Id);
-        return TypedResults.NoContent();
+        return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
     }
+
+    private static Ok<SandboxListResponse> List(SandboxStore store) =>
+        TypedResults.Ok(new SandboxListResponse([.. store.All.OrderBy(e => e.CreatedAt).Select(e =>
+        {
+            var counters = e.Sandbox.Counters;
+            return new SandboxSummary(e.Id, e.CreatedAt, e.LastUsed, e.Sandbox.Options.Profile.Name, counters.Vcs, counters.PendingOperations, counters.Events);
+        })]));
 
     private static Ok<SandboxResponse> Reset(HttpContext http)
     {

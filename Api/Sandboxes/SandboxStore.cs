@@ -1,20 +1,26 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using NdisMock.Domain;
 using Microsoft.Extensions.Options;
+using NdisMock.Domain;
 using NdisMock.Hubs;
 
 namespace NdisMock.Api.Sandboxes;
 
-/// <summary>One hosted sandbox: the Domain's actor plus its id and the hash of its secret key.</summary>
+/// <summary>One hosted sandbox: the Domain's actor plus its id, the hash of its secret key, and when it was last used.</summary>
 internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt)
 {
+    private long _lastUsedTicks = createdAt.UtcTicks;
+
     public string Id { get; } = id;
 
     public Sandbox Sandbox { get; } = sandbox;
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
+
+    public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
+
+    public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
 
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
     public bool KeyMatches(string? key) =>
@@ -23,35 +29,152 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 
 /// <summary>
 /// The sandboxes this process hosts. Lookups are lock-free; each sandbox serialises its own operations, so there
-/// is no lock shared between sandboxes on the request path.
+/// is no lock shared between sandboxes on the request path. Sandboxes unused for the time to live are evicted by a
+/// timer on the injected clock, and treated as gone the moment they expire.
 /// </summary>
-internal sealed class SandboxStore(TimeProvider time, IOptions<SandboxHostingOptions> hosting) : ISandboxDirectory
+internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
 {
     private readonly ConcurrentDictionary<string, SandboxEntry> _sandboxes = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly SandboxHostingOptions _limits;
+    private readonly byte[]? _operatorKeyHash;
+    private readonly IEventFeeds _feeds;
+    private readonly ILogger<SandboxStore> _log;
+    private readonly ITimer _eviction;
+    private readonly Lock _creating = new();
 
-    public (SandboxEntry Entry, string Key) Create(SandboxOptions options)
+    public SandboxStore(TimeProvider time, IOptions<SandboxHostingOptions> limits, IOptions<OperatorOptions> operatorOptions, IEventFeeds feeds, ILogger<SandboxStore> log)
     {
-        options = options with { JournalCapacity = hosting.Value.JournalCapacity, ViolationCapacity = hosting.Value.ViolationCapacity };
-        var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var key = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, time), time.GetUtcNow());
-        _sandboxes[id] = entry;
-        return (entry, key);
+        _time = time;
+        _limits = limits.Value;
+        _feeds = feeds;
+        _log = log;
+        _operatorKeyHash = string.IsNullOrEmpty(operatorOptions.Value.Key) ? null : Hash(operatorOptions.Value.Key);
+        _eviction = time.CreateTimer(_ => EvictExpired(), null, _limits.EvictionInterval, _limits.EvictionInterval);
     }
-
-    public SandboxEntry? Find(string id) => _sandboxes.GetValueOrDefault(id);
-
-    public bool Remove(string id) => _sandboxes.TryRemove(id, out _);
 
     public int Count => _sandboxes.Count;
 
-    public (Sandbox? Sandbox, string? Refusal) Open(string sandboxId, string? sandboxKey) =>
-        Find(sandboxId) is not { } entry ? (null, $"There is no sandbox '{sandboxId}'.")
-        : string.IsNullOrEmpty(sandboxKey) ? (null, "The sandbox key is required.")
-        : !entry.KeyMatches(sandboxKey) ? (null, $"That is not the key of sandbox {sandboxId}.")
-        : (entry.Sandbox, null);
+    public IEnumerable<SandboxEntry> All => _sandboxes.Values;
+
+    public SandboxHostingOptions Limits => _limits;
+
+    public bool HasOperator => _operatorKeyHash is not null;
+
+    /// <summary>A new sandbox and its key, or null when the instance already holds its maximum.</summary>
+    public (SandboxEntry Entry, string Key)? Create(SandboxOptions options)
+    {
+        options = options with
+        {
+            JournalCapacity = _limits.JournalCapacity,
+            ViolationCapacity = _limits.ViolationCapacity,
+            MaxVcs = _limits.MaxVcsPerSandbox,
+            MaxPendingOperations = _limits.MaxPendingOperationsPerSandbox,
+        };
+        var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, _time), _time.GetUtcNow());
+        lock (_creating)
+        {
+            if (_sandboxes.Count >= _limits.MaxSandboxes)
+            {
+                EvictExpired();
+                if (_sandboxes.Count >= _limits.MaxSandboxes)
+                {
+                    return null;
+                }
+            }
+
+            _sandboxes[id] = entry;
+        }
+
+        LogCreated(id, options.Profile.Name, options.Duties, options.Strictness);
+        return (entry, key);
+    }
+
+    /// <summary>The sandbox, unless it does not exist or has expired (then it is evicted on the spot).</summary>
+    public SandboxEntry? Find(string id)
+    {
+        if (!_sandboxes.TryGetValue(id, out var entry))
+        {
+            return null;
+        }
+
+        if (IsExpired(entry, _time.GetUtcNow()))
+        {
+            Evict(entry, "expired");
+            return null;
+        }
+
+        return entry;
+    }
+
+    public bool Remove(string id)
+    {
+        if (!_sandboxes.TryRemove(id, out _))
+        {
+            return false;
+        }
+
+        _feeds.SandboxRemoved(id, "SandboxDeleted");
+        LogRemoved(id, "deleted");
+        return true;
+    }
+
+    public bool OperatorKeyMatches(string? key) =>
+        _operatorKeyHash is not null && key is not null && CryptographicOperations.FixedTimeEquals(Hash(key), _operatorKeyHash);
+
+    public (Sandbox? Sandbox, string? Refusal) Open(string sandboxId, string? sandboxKey)
+    {
+        var entry = Find(sandboxId);
+        if (entry is null)
+        {
+            return (null, $"There is no sandbox '{sandboxId}'.");
+        }
+
+        if (string.IsNullOrEmpty(sandboxKey))
+        {
+            return (null, "The sandbox key is required.");
+        }
+
+        if (!entry.KeyMatches(sandboxKey))
+        {
+            return (null, $"That is not the key of sandbox {sandboxId}.");
+        }
+
+        entry.Touch(_time.GetUtcNow());
+        return (entry.Sandbox, null);
+    }
+
+    public void Touch(SandboxEntry entry) => entry.Touch(_time.GetUtcNow());
+
+    public void Dispose() => _eviction.Dispose();
 
     internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private bool IsExpired(SandboxEntry entry, DateTimeOffset now) => now - entry.LastUsed >= _limits.TimeToLive;
+
+    private void EvictExpired()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var entry in _sandboxes.Values.Where(e => IsExpired(e, now)))
+        {
+            Evict(entry, "expired");
+        }
+    }
+
+    private void Evict(SandboxEntry entry, string reason)
+    {
+        if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
+        {
+            _feeds.SandboxRemoved(entry.Id, "SandboxExpired");
+            LogRemoved(entry.Id, reason);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId} created: profile {Profile}, duties {Duties}, strictness {Strictness}")]
+    private partial void LogCreated(string sandboxId, string profile, McmDuties duties, Strictness strictness);
+
+    [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId} removed: {Reason}")]
+    private partial void LogRemoved(string sandboxId, string reason);
 }

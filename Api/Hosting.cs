@@ -1,0 +1,114 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using NdisMock.Api.Sandboxes;
+using NdisMock.Hubs;
+
+namespace NdisMock.Api;
+
+/// <summary>What a shared instance needs besides the NDIS model: limits, health, metrics.</summary>
+internal static class Hosting
+{
+    public const string SandboxRatePolicy = "sandbox";
+
+    /// <summary>Each sandbox gets its own token bucket; the request that finds it empty answers 429 with Retry-After.</summary>
+    public static IServiceCollection AddSandboxRateLimits(this IServiceCollection services) => services.AddRateLimiter(options =>
+    {
+        options.AddPolicy(SandboxRatePolicy, http =>
+        {
+            var limits = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value;
+            return RateLimitPartition.GetTokenBucketLimiter(http.GetRouteValue("sandboxId") as string ?? "", _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = limits.RateLimitPermits,
+                TokensPerPeriod = limits.RateLimitPermits,
+                ReplenishmentPeriod = limits.RateLimitPeriod,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            });
+        });
+        options.OnRejected = async (context, _) =>
+        {
+            var http = context.HttpContext;
+            var period = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value.RateLimitPeriod;
+            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : period;
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await Problems.Plain(StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after {seconds} s.",
+                new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
+        };
+    });
+
+    /// <summary>Bodies larger than the limit answer 413 before anything reads them.</summary>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var max = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value.MaxRequestBodySize;
+        if (http.Request.ContentLength > max)
+        {
+            await Problems.Plain(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The body is {http.Request.ContentLength} bytes; this instance accepts at most {max} (Sandboxes__MaxRequestBodySize).").ExecuteAsync(http);
+            return;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = max;
+        }
+
+        await next(http);
+    });
+
+    /// <summary>/health answers while the process serves; /health/ready once the sandbox store is up, with its load.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealth });
+        return app;
+    }
+
+    private static Task WriteHealth(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
+    });
+}
+
+/// <summary>Ready when the store is serving; degraded (still answering) when it holds its maximum of sandboxes.</summary>
+internal sealed class SandboxStoreHealthCheck(SandboxStore store) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var data = new Dictionary<string, object> { ["sandboxes"] = store.Count, ["maxSandboxes"] = store.Limits.MaxSandboxes };
+        return Task.FromResult(store.Count < store.Limits.MaxSandboxes
+            ? HealthCheckResult.Healthy("Accepting sandboxes.", data)
+            : HealthCheckResult.Degraded("At the sandbox limit; new sandboxes are refused until some are deleted or expire.", data: data));
+    }
+}
+
+/// <summary>NdisMock's own metrics (meter <c>NdisMock</c>), exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
+internal sealed class NdisMetrics
+{
+    public const string MeterName = "NdisMock";
+    private readonly Counter<long> _requests;
+
+    public NdisMetrics(IMeterFactory meters, SandboxStore store, IEventFeeds feeds)
+    {
+        var meter = meters.Create(MeterName);
+        _requests = meter.CreateCounter<long>("ndismock.requests", "{request}", "Requests answered, by operation and HTTP status.");
+        meter.CreateObservableGauge("ndismock.sandboxes.active", () => store.Count, "{sandbox}", "Sandboxes hosted now.");
+        meter.CreateObservableGauge("ndismock.pending_operations", () => store.All.Sum(e => e.Sandbox.Counters.PendingOperations), "{operation}", "Pended requests waiting for completion, over all sandboxes.");
+        meter.CreateObservableCounter("ndismock.events.pushed", () => feeds.EventsPushed, "{event}", "Journal events pushed to hub subscribers.");
+    }
+
+    /// <summary>Counts each answered request under its operationId.</summary>
+    public IApplicationBuilder Count(IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        await next(http);
+        var operation = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "other";
+        _requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", http.Response.StatusCode));
+    });
+}
