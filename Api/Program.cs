@@ -6,6 +6,12 @@ using NdisMock.Api.Sandboxes;
 using NdisMock.Hubs;
 using OpenTelemetry.Metrics;
 
+if (args is ["healthcheck", ..])
+{
+    // Docker's HEALTHCHECK: the runtime image has no curl, so the app probes itself.
+    return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable("NDISMOCK_HEALTH_URL") ?? "http://localhost:8080/health/ready");
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -64,7 +70,8 @@ app.MapMcmRole();
 app.MapObservation();
 app.MapNdisHub();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;
