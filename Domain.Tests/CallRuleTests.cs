@@ -390,4 +390,21 @@ public sealed class CallRuleTests
         Given.Ok(sandbox.NdisMCmMakeCallComplete(NdisStatuses.Success, vc, null, null, null));
         return (af, vc);
     }
+
+    [Fact]
+    public void ClientAnsweringAnOfferTheRemoteAlreadyClosed_ChangesNothing_AndTheCallStillCloses()
+    {
+        // Found by ModelTests: the late acceptance threw from the call's transition table (a 500 over HTTP).
+        var sandbox = Given.Sandbox();
+        var (_, _, vc, offer) = sandbox.OfferedCall();
+        Given.Ok(sandbox.NdisMCmDispatchIncomingCloseCall(NdisStatuses.Failure, vc, null));
+
+        var late = Given.Ok(sandbox.NdisClIncomingCallComplete(NdisStatuses.Success, vc, null));
+
+        Assert.Equal(offer.PendingOperationId, late.PendingOperationId);
+        Assert.Equal(CallState.RemoteClosePending, sandbox.GetSnapshot().Vcs.Single().CallState);
+        var closed = sandbox.NdisClCloseCall(vc, null, null);
+        Given.Ok(sandbox.CompletePendingOperation(closed.PendingOperationId!, NdisStatuses.Success));
+        Assert.Empty(sandbox.GetSnapshot().Vcs);
+    }
 }

@@ -403,7 +403,11 @@ public sealed partial class Sandbox
             Name = EventName.ProtocolCmIncomingCallComplete, Role = Role.Mcm, Status = status, CallMgrVcContext = vc.CallMgrVcContext,
             NdisVcHandle = vc.Handle, CallParameters = parameters, PendingOperationId = op.Id,
         });
-        if (status.IsSuccess)
+        if (vc.Call != CallState.Offered)
+        {
+            // The remote side already closed the offer (RemoteClosePending): the client's late answer changes nothing.
+        }
+        else if (status.IsSuccess)
         {
             vc.CallParameters = parameters;
             vc.Apply(CallTrigger.Accept);
