@@ -58,6 +58,7 @@ public sealed class SandboxApi(HttpClient http, string id, string key)
     {
         var state = (await Get("")).Body!.AsObject();
         state.Remove("counters");
+        state.Remove("now");
         return state.ToJsonString();
     }
 

@@ -45,6 +45,7 @@ internal static class Replay
         var snapshot = sandbox.GetSnapshot();
         return JsonSerializer.Serialize(snapshot with
         {
+            Now = default,
             PendingOperations = [.. snapshot.PendingOperations.Select(p => p with { CreatedAt = default })],
             Counters = snapshot.Counters with { Violations = 0 },
         }, Json);

@@ -5,6 +5,12 @@ public sealed class CallRuleTests
 {
     private static readonly CallParameters Faster = CallParameterDefaults.For(AddressFamilyType.Q2931) with { Flags = CallParameterFlags.QueryCallParameters };
 
+    /// <summary>The parameters as the MCM reports them after granting them: with the VCI the call holds (the first, 32).</summary>
+    private static readonly CallParameters FasterGranted = Faster with
+    {
+        MediaParameters = Faster.MediaParameters! with { Atm = Faster.MediaParameters.Atm! with { Vci = 32 } },
+    };
+
     [Fact]
     public void MakeCallComplete_OnAnInactiveVc_IsV_CALL_01_WithManualDuties()
     {
@@ -210,7 +216,7 @@ public sealed class CallRuleTests
         sandbox.Refused("V-CALL-11", s => s.NdisMCmModifyCallQoSComplete(NdisStatuses.Success, vc, null));
         Given.Ok(sandbox.NdisMCmActivateVc(vc, Faster));
         Given.Ok(sandbox.NdisMCmModifyCallQoSComplete(NdisStatuses.Success, vc, null));
-        Assert.Equal(Faster, sandbox.GetSnapshot().Vcs.Single().CallParameters);
+        Assert.Equal(FasterGranted, sandbox.GetSnapshot().Vcs.Single().CallParameters);
     }
 
     [Fact]
@@ -241,7 +247,7 @@ public sealed class CallRuleTests
         Assert.Equal(
             ["NdisMCmActivateVc Mcm SUCCESS", "NdisMCmModifyCallQoSComplete Mcm SUCCESS", "ProtocolClModifyCallQoSComplete Client SUCCESS"],
             sandbox.Trace(start));
-        Assert.Equal(Faster, sandbox.GetEvents(start)[0].CallParameters);
+        Assert.Equal(FasterGranted, sandbox.GetEvents(start)[0].CallParameters);
         Assert.Equal("vc-ctx", sandbox.GetEvents(start)[^1].ProtocolVcContext);
     }
 

@@ -81,7 +81,7 @@ internal static class Given
     /// </summary>
     public static Outcome Refused(this Sandbox sandbox, string ruleId, Func<Sandbox, Outcome> call)
     {
-        var before = JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null! }, Json);
+        var before = JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null!, Now = default }, Json);
         var events = sandbox.LastSequence;
         var violationsBefore = sandbox.GetViolations().Count;
 
@@ -91,7 +91,7 @@ internal static class Given
         Assert.Equal(ruleId, outcome.Violation!.Rule.Id);
         Assert.Equal(Severity.Error, outcome.Violation.Severity);
         Assert.Equal(events, sandbox.LastSequence);
-        Assert.Equal(before, JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null! }, Json));
+        Assert.Equal(before, JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null!, Now = default }, Json));
         var recorded = sandbox.GetViolations();
         Assert.Equal(violationsBefore + 1, recorded.Count);
         Assert.Equal(ruleId, recorded[^1].Rule.Id);
@@ -104,7 +104,7 @@ internal static class Given
     /// </summary>
     public static Outcome Rejected(this Sandbox sandbox, string ruleId, NdisStatus status, Func<Sandbox, Outcome> call)
     {
-        var before = JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null! }, Json);
+        var before = JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null!, Now = default }, Json);
         var events = sandbox.LastSequence;
 
         var outcome = call(sandbox);
@@ -113,7 +113,7 @@ internal static class Given
         Assert.Equal(status, outcome.Status);
         Assert.Equal(ruleId, outcome.Violation!.Rule.Id);
         Assert.Equal(Severity.Reject, outcome.Violation.Severity);
-        Assert.Equal(before, JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null! }, Json));
+        Assert.Equal(before, JsonSerializer.Serialize(sandbox.GetSnapshot() with { Counters = null!, Now = default }, Json));
         Assert.Equal(ruleId, sandbox.GetViolations()[^1].Rule.Id);
         Assert.Equal(status, sandbox.GetEvents(events)[0].Status);
         return outcome;

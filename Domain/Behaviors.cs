@@ -30,10 +30,21 @@ public enum BehaviorMode
 }
 
 /// <summary>How one MCM handler answers.</summary>
-/// <param name="Mode">Answer at once, or pend.</param>
+/// <param name="Mode">Answer at once, or pend (and, without CompleteAfter, never complete by itself).</param>
 /// <param name="Status">With Complete: the answer. With Pend and CompleteAfter: the status of the self-completion.</param>
 /// <param name="CompleteAfter">With Pend only: the MCM completes the request by itself after this delay.</param>
-public sealed record HandlerBehavior(BehaviorMode Mode, NdisStatus Status, TimeSpan? CompleteAfter = null)
+/// <param name="FailNext">The next this-many requests fail with <paramref name="FailStatus"/> (counts down).</param>
+/// <param name="FailStatus">The status of injected failures; NDIS_STATUS_FAILURE when not given.</param>
+/// <param name="FaultRate">The share of requests, 0 to 1, that fail with <paramref name="FailStatus"/>, drawn from <paramref name="FaultSeed"/>.</param>
+/// <param name="FaultSeed">Seeds the fault draws, so a run repeats exactly.</param>
+public sealed record HandlerBehavior(
+    BehaviorMode Mode,
+    NdisStatus Status,
+    TimeSpan? CompleteAfter = null,
+    int FailNext = 0,
+    NdisStatus? FailStatus = null,
+    double FaultRate = 0,
+    int FaultSeed = 0)
 {
     public static HandlerBehavior CompleteWith(NdisStatus status) => new(BehaviorMode.Complete, status);
 
@@ -60,6 +71,21 @@ public sealed record HandlerBehavior(BehaviorMode Mode, NdisStatus Status, TimeS
         if (CompleteAfter is { } delay && delay < TimeSpan.Zero)
         {
             return "completeAfter must not be negative.";
+        }
+
+        if (FailNext < 0 || FaultRate is < 0 or > 1 || double.IsNaN(FaultRate))
+        {
+            return "failNext must not be negative and faultRate must lie between 0 and 1.";
+        }
+
+        if (FailStatus is { } fail && (fail.IsPending || fail.IsSuccess))
+        {
+            return "failStatus must be a failure status.";
+        }
+
+        if ((FailNext > 0 || FaultRate > 0) && handler is CmHandler.ProtocolCoCreateVc or CmHandler.ProtocolCoDeleteVc)
+        {
+            return $"Failure injection applies to the signalling, AF and SAP handlers; {handler} answers with its Complete status.";
         }
 
         if (Mode == BehaviorMode.Pend && CompleteAfter is not null

@@ -12,7 +12,7 @@ public static class CallParameterDefaults
             Q2931: new Q2931CallManagerParameters(null, null, new AalParameters(AtmAalType.Aal5, 9188, 9188, 1, 0))),
         new MediaParameters(
             MediaParameterFlags.TransmitVc | MediaParameterFlags.ReceiveVc, 0, 9188,
-            new AtmMediaParameters(0, 32, AtmAalType.Aal5,
+            new AtmMediaParameters(0, 0, AtmAalType.Aal5,
                 new AtmFlowParameters(AtmServiceCategory.Ubr, 0, 353_207, 0, 9188),
                 new AtmFlowParameters(AtmServiceCategory.Ubr, 0, 353_207, 0, 9188))));
 

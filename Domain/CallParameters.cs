@@ -115,9 +115,13 @@ public sealed record MediaParameters(
     MediaParameterFlags Flags,
     uint ReceivePriority,
     uint ReceiveSizeHint,
-    AtmMediaParameters? Atm = null);
+    AtmMediaParameters? Atm = null,
+    IsdnMediaParameters? Isdn = null);
 
-/// <summary>ATM_MEDIA_PARAMETERS: the connection id and the flow parameters the miniport is activated with.</summary>
+/// <summary>The B-channels an ISDN call holds, as a bit mask (bit 0 = B1), as the MCM allocated them.</summary>
+public sealed record IsdnMediaParameters(uint BChannels);
+
+/// <summary>ATM_MEDIA_PARAMETERS: the connection id (VCI 0 asks the MCM to choose) and the flow parameters.</summary>
 public sealed record AtmMediaParameters(
     ushort Vpi,
     ushort Vci,

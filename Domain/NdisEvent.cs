@@ -136,4 +136,7 @@ public sealed record NdisEvent
     public CallParameters? CallParameters { get; init; }
 
     public string? CloseData { get; init; }
+
+    /// <summary>The Q.2931 cause of a network rejection or a remote clear, where there is one.</summary>
+    public byte? Cause { get; init; }
 }

@@ -323,6 +323,9 @@ internal sealed class PendingOperation(string id, EventName handler, EventName c
 
     public CallParameters? CallParameters { get; init; }
 
+    /// <summary>For a call the network rejects: the Q.2931 cause its completion carries.</summary>
+    public byte? Cause { get; init; }
+
     /// <summary>For ModifyCallQoS: the VC's activation count when the request arrived.</summary>
     public long ActivationCountAtRequest { get; init; }
 

@@ -43,16 +43,27 @@ public sealed partial class Sandbox
                 return Completed(NdisStatuses.NotSupported);
             }
 
+            if (_network.Refusal(vc.Handle, parameters) is { } full)
+            {
+                // The MCM's admission control refuses before any signalling: no cell rate, channel or VCI left.
+                Emit(call with { Status = full });
+                Emit(handler with { Status = full });
+                vc.Apply(CallTrigger.MakeCallFailed);
+                return Completed(full);
+            }
+
             var party = multipoint ? new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext) : null;
             call = call with { NdisPartyHandle = party?.Handle };
             handler = handler with { NdisPartyHandle = party?.Handle };
-            var behavior = Behavior(CmHandler.ProtocolCmMakeCall);
+            var route = RouteFor(parameters);
+            var behavior = RoutedBehavior(route) ?? Behavior(CmHandler.ProtocolCmMakeCall);
             if (behavior.Mode == BehaviorMode.Pend)
             {
                 StartCall(vc, multipoint, party, parameters);
                 vc.Apply(CallTrigger.MakeCallPended);
+                var granted = _network.Reserve(vc.Handle, parameters);
                 var op = Pend(EventName.ProtocolCmMakeCall, EventName.NdisMCmMakeCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
-                    vc: vc.Handle, party: party?.Handle, parameters: parameters);
+                    vc: vc.Handle, party: party?.Handle, parameters: granted, cause: route?.Cause);
                 Emit(call with { Status = NdisStatuses.Pending });
                 Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
                 return Pended(op) with { NdisPartyHandle = party?.Handle, Created = party is not null };
@@ -61,12 +72,13 @@ public sealed partial class Sandbox
             Emit(call with { Status = behavior.Status });
             if (!behavior.Status.IsSuccess)
             {
-                Emit(handler with { Status = behavior.Status });
+                Emit(handler with { Status = behavior.Status, Cause = route?.Cause });
                 vc.Apply(CallTrigger.MakeCallFailed);
                 return Completed(behavior.Status);
             }
 
             // A synchronous success: the MCM negotiated and activated the VC inside its handler (R-VC-3).
+            parameters = _network.Reserve(vc.Handle, parameters);
             StartCall(vc, multipoint, party, parameters);
             if (party is not null)
             {
@@ -79,6 +91,27 @@ public sealed partial class Sandbox
             vc.Apply(CallTrigger.MakeCallSucceeded);
             return Completed(behavior.Status) with { NdisPartyHandle = party?.Handle, Created = party is not null };
         });
+
+    /// <summary>
+    /// How the simulated network answers a call to a routed address: a rejection carries its cause's status, at once or
+    /// after the route's delay; a reachable address with a delay answers SUCCESS then. Null: the handler's behavior decides.
+    /// </summary>
+    private HandlerBehavior? RoutedBehavior(Route? route)
+    {
+        var behavior = route switch
+        {
+            { Cause: { } cause, AnswerDelay: { } delay } => new HandlerBehavior(BehaviorMode.Pend, Q2931Causes.ToStatus(cause), delay),
+            { Cause: { } cause } => HandlerBehavior.CompleteWith(Q2931Causes.ToStatus(cause)),
+            { AnswerDelay: { } delay } => new HandlerBehavior(BehaviorMode.Pend, NdisStatuses.Success, delay),
+            _ => null,
+        };
+        if (behavior is { Mode: BehaviorMode.Pend })
+        {
+            RequirePendingRoom();
+        }
+
+        return behavior;
+    }
 
     private bool SupportsMultipoint(AddressFamilyOpen af) =>
         af.Family.AddressFamily == AddressFamilyType.Q2931 && Options.Profile.SupportsMultipoint;
@@ -101,7 +134,7 @@ public sealed partial class Sandbox
             MakeCallComplete(status, ndisVcHandle, ndisPartyHandle, callMgrPartyContext, callParameters, Options.Duties == McmDuties.Auto));
 
     private Outcome MakeCallComplete(
-        NdisStatus status, string? vcHandle, string? partyHandle, string? callMgrPartyContext, CallParameters? callParameters, bool duties)
+        NdisStatus status, string? vcHandle, string? partyHandle, string? callMgrPartyContext, CallParameters? callParameters, bool duties, byte? cause = null)
     {
         RequireNotPending(status);
         var vc = VcOf(vcHandle);
@@ -113,6 +146,12 @@ public sealed partial class Sandbox
         Require(!(status.IsSuccess && vc.IsMultipoint && callMgrPartyContext is null), Rules.AddPartyCompleteWithoutContext,
             "A successful completion that creates a party must carry a non-NULL CallMgrPartyContext.");
         var parameters = callParameters ?? op.CallParameters ?? DefaultParameters(vc.Af);
+        if (_network.HeldBy(vc.Handle) is { } held)
+        {
+            // The MCM reports the connection it set up: the VPI/VCI or B-channels it allocated.
+            parameters = Network.WithIds(parameters, held);
+        }
+
         var mustActivate = status.IsSuccess && vc.Activation == Activation.Inactive;
         Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (R-CALL-3).");
 
@@ -143,17 +182,18 @@ public sealed partial class Sandbox
             // R-CALL-5: the party handle is invalid after a failed make call.
             vc.Apply(CallTrigger.MakeCallFailed);
             RetireParties(party);
+            _network.Release(vc.Handle);
         }
 
         Emit(new NdisEvent
         {
             Name = EventName.NdisMCmMakeCallComplete, Role = Role.Mcm, Status = status, NdisVcHandle = vc.Handle, NdisPartyHandle = partyHandle,
-            CallMgrPartyContext = callMgrPartyContext, CallParameters = parameters, PendingOperationId = op.Id,
+            CallMgrPartyContext = callMgrPartyContext, CallParameters = parameters, PendingOperationId = op.Id, Cause = cause,
         });
         Emit(new NdisEvent
         {
             Name = EventName.ProtocolClMakeCallComplete, Role = Role.Client, Status = status, ProtocolVcContext = vc.ProtocolVcContext,
-            NdisPartyHandle = status.IsSuccess ? partyHandle : null, CallParameters = parameters, PendingOperationId = op.Id,
+            NdisPartyHandle = status.IsSuccess ? partyHandle : null, CallParameters = parameters, PendingOperationId = op.Id, Cause = cause,
         });
         return Completed(status) with { PendingOperationId = op.Id };
     }
@@ -307,6 +347,7 @@ public sealed partial class Sandbox
     /// <summary>The call is closed: its parties go, and with the MCM's duties an MCM-created VC is deactivated and deleted.</summary>
     private void FinishClose(VirtualConnection vc, bool duties)
     {
+        _network.Release(vc.Handle);
         RetireParties([.. vc.Parties]);
         vc.Apply(CallTrigger.CloseSucceeded);
         DropClientRequestsOn(vc);
@@ -358,6 +399,18 @@ public sealed partial class Sandbox
                 $"VC {vc.Handle} is inactive; activate it before dispatching the call (R-CALL-12).");
 
             var parameters = callParameters ?? vc.ActiveParameters ?? DefaultParameters(vc.Af);
+            if (_network.Refusal(vc.Handle, parameters) is { } full)
+            {
+                // No room on the link: the MCM refuses the SETUP and offers nothing to the client.
+                Emit(new NdisEvent
+                {
+                    Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, Status = full, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle,
+                    CallParameters = parameters,
+                });
+                return Completed(full);
+            }
+
+            parameters = _network.Reserve(vc.Handle, parameters);
             if (duties && vc.Activation == Activation.Inactive)
             {
                 Activate(vc, parameters);
@@ -417,6 +470,7 @@ public sealed partial class Sandbox
             // R-CALL-13: on rejection the MCM deactivates its VC and may delete it.
             vc.Apply(CallTrigger.Reject);
             vc.OfferRejected = true;
+            _network.Release(vc.Handle);
             if (Options.Duties == McmDuties.Auto)
             {
                 TidyAfterCall(vc);
@@ -442,7 +496,8 @@ public sealed partial class Sandbox
         });
 
     /// <summary>The remote side (or the network) closes the call; the client must answer with NdisClCloseCall.</summary>
-    public Outcome NdisMCmDispatchIncomingCloseCall(NdisStatus closeStatus, string ndisVcHandle, string? closeData) =>
+    /// <param name="cause">The Q.2931 cause the remote clear carried, if any.</param>
+    public Outcome NdisMCmDispatchIncomingCloseCall(NdisStatus closeStatus, string ndisVcHandle, string? closeData, byte? cause = null) =>
         Turn(EventName.NdisMCmDispatchIncomingCloseCall, () =>
         {
             var vc = VcOf(ndisVcHandle);
@@ -454,10 +509,12 @@ public sealed partial class Sandbox
             Emit(new NdisEvent
             {
                 Name = EventName.NdisMCmDispatchIncomingCloseCall, Role = Role.Mcm, Status = closeStatus, NdisVcHandle = vc.Handle, CloseData = closeData,
+                Cause = cause,
             });
             Emit(new NdisEvent
             {
                 Name = EventName.ProtocolClIncomingCloseCall, Role = Role.Client, Status = closeStatus, ProtocolVcContext = vc.ProtocolVcContext, CloseData = closeData,
+                Cause = cause,
             });
             return Completed(NdisStatuses.Success);
         });
@@ -482,6 +539,13 @@ public sealed partial class Sandbox
             {
                 Name = EventName.ProtocolCmModifyCallQoS, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle, CallParameters = callParameters,
             };
+            if (_network.Refusal(vc.Handle, callParameters) is { } full)
+            {
+                Emit(call with { Status = full });
+                Emit(handler with { Status = full });
+                return Completed(full);
+            }
+
             var behavior = Behavior(CmHandler.ProtocolCmModifyCallQoS);
             if (behavior.Mode == BehaviorMode.Pend)
             {
@@ -497,8 +561,9 @@ public sealed partial class Sandbox
             if (behavior.Status.IsSuccess)
             {
                 // R-CALL-17: new parameters take effect through NdisMCmActivateVc.
-                Activate(vc, callParameters);
-                vc.CallParameters = callParameters;
+                var granted = _network.Reserve(vc.Handle, callParameters);
+                Activate(vc, granted);
+                vc.CallParameters = granted;
             }
 
             return Completed(behavior.Status);
@@ -521,9 +586,10 @@ public sealed partial class Sandbox
         Finish(op, vc.Handle);
         if (status.IsSuccess)
         {
+            parameters = _network.Reserve(vc.Handle, parameters!);
             if (!activated)
             {
-                Activate(vc, parameters!);
+                Activate(vc, parameters);
             }
 
             vc.CallParameters = parameters;
@@ -553,6 +619,13 @@ public sealed partial class Sandbox
             var duties = Options.Duties == McmDuties.Auto;
             Require(activated || duties, Rules.QosWithoutActivation,
                 $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (R-CALL-18).");
+            if (_network.Refusal(vc.Handle, callParameters) is { } full)
+            {
+                Emit(new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCallQoSChange, Role = Role.Mcm, Status = full, NdisVcHandle = vc.Handle, CallParameters = callParameters });
+                return Completed(full);
+            }
+
+            _network.Reserve(vc.Handle, callParameters);
 
             if (!activated)
             {

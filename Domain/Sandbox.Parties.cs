@@ -19,6 +19,14 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call);
             }
 
+            if (_network.Refusal(vc.Handle, parameters) is { } full)
+            {
+                // The new leaf would need more than the call holds and the link has left.
+                Emit(call with { Status = full });
+                Emit(new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, Status = full, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters });
+                return Completed(full);
+            }
+
             var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
             call = call with { NdisPartyHandle = party.Handle };
             var handler = new NdisEvent

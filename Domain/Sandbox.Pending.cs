@@ -14,7 +14,8 @@ public sealed partial class Sandbox
         string? vc = null,
         string? party = null,
         CallParameters? parameters = null,
-        long activationCount = 0)
+        long activationCount = 0,
+        byte? cause = null)
     {
         var op = new PendingOperation(_handles.Next(HandleKind.PendingOperation), handler, completion, completedBy, _time.GetUtcNow())
         {
@@ -25,6 +26,7 @@ public sealed partial class Sandbox
             PartyHandle = party,
             CallParameters = parameters,
             ActivationCountAtRequest = activationCount,
+            Cause = cause,
         };
         _pendingById.Add(op.Id, op);
         _pendingByKey.Add((handler, keyHandle), op);
@@ -80,7 +82,7 @@ public sealed partial class Sandbox
             EventName.NdisMCmCloseAddressFamilyComplete => CloseAddressFamilyComplete(status, op.AfHandle),
             EventName.NdisMCmRegisterSapComplete => RegisterSapComplete(status, op.SapHandle, $"cm-{op.SapHandle}"),
             EventName.NdisMCmDeregisterSapComplete => DeregisterSapComplete(status, op.SapHandle),
-            EventName.NdisMCmMakeCallComplete => MakeCallComplete(status, op.VcHandle, op.PartyHandle, generatedPartyContext, parameters, duties),
+            EventName.NdisMCmMakeCallComplete => MakeCallComplete(status, op.VcHandle, op.PartyHandle, generatedPartyContext, parameters, duties, status.IsSuccess ? null : op.Cause),
             EventName.NdisMCmCloseCallComplete => CloseCallComplete(status, op.VcHandle, op.PartyHandle, duties),
             EventName.NdisMCmAddPartyComplete => AddPartyComplete(status, op.PartyHandle, generatedPartyContext, parameters),
             EventName.NdisMCmDropPartyComplete => DropPartyComplete(status, op.PartyHandle),

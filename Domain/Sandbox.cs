@@ -23,19 +23,66 @@ public sealed partial class Sandbox
     private readonly Dictionary<(EventName Handler, string Handle), PendingOperation> _pendingByKey = [];
     private readonly Dictionary<CmHandler, HandlerBehavior> _behaviors = new(HandlerBehavior.Defaults);
     private readonly List<TaskCompletionSource> _eventWaiters = [];
+    private readonly List<Action> _turnCommits = [];
+    private readonly Dictionary<CmHandler, long> _faultDraws = [];
+    private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
+    private readonly Network _network;
     private long _violationSequence;
     private EventName _operation;
 
     public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
     {
         Options = options ?? new SandboxOptions();
-        _time = time ?? TimeProvider.System;
+        _time = Options.VirtualClock ? new VirtualClock((time ?? TimeProvider.System).GetUtcNow()) : time ?? TimeProvider.System;
+        _network = new Network(Options.Profile);
         _journal = new Journal(Options.JournalCapacity);
         _handles = new HandleIssuer(handleTag ?? HandleIssuer.NewTag());
         RegisterAddressFamilies();
     }
 
     public SandboxOptions Options { get; }
+
+    /// <summary>The sandbox's time: the host's, or its virtual clock's.</summary>
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    /// <summary>
+    /// Moves a virtual clock forward, firing every self-completion due on the way in order. Null when the sandbox runs
+    /// on the host's clock; otherwise how many timers fired.
+    /// </summary>
+    public int? AdvanceClock(TimeSpan by) => _time is VirtualClock clock ? clock.Advance(by) : null;
+
+    /// <summary>Sets the routing rule for a called address.</summary>
+    public void SetRoute(Route route)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        lock (_gate)
+        {
+            _routes[route.CalledAddress] = route;
+        }
+    }
+
+    public bool RemoveRoute(string calledAddress)
+    {
+        lock (_gate)
+        {
+            return _routes.Remove(calledAddress);
+        }
+    }
+
+    public IReadOnlyList<Route> GetRoutes()
+    {
+        lock (_gate)
+        {
+            return [.. _routes.Values.OrderBy(r => r.CalledAddress, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>The rule for the address a call is made to, if there is one.</summary>
+    private Route? RouteFor(CallParameters parameters)
+    {
+        var called = parameters.CallMgrParameters?.Q2931?.CalledParty?.Address ?? parameters.CallMgrParameters?.Tapi?.DestAddress;
+        return called is not null && _routes.TryGetValue(called, out var route) ? route : null;
+    }
 
     /// <summary>Raised, under the sandbox's lock and in sequence order, for every event appended to the journal.</summary>
     public event Action<NdisEvent>? EventAppended;
@@ -65,10 +112,16 @@ public sealed partial class Sandbox
     {
         _operation = operation;
         _turnWarnings.Clear();
+        _turnCommits.Clear();
         var sequenceBefore = _journal.LastSequence;
         try
         {
             var outcome = body();
+            foreach (var commit in _turnCommits)
+            {
+                commit();
+            }
+
             if (_turnWarnings.Count == 0)
             {
                 return outcome;
@@ -224,10 +277,34 @@ public sealed partial class Sandbox
     private static Outcome Pended(PendingOperation op) =>
         new() { Kind = OutcomeKind.Pended, Status = NdisStatuses.Pending, PendingOperationId = op.Id };
 
-    /// <summary>How a handler answers; a pending answer needs room in the ledger, checked before anything changes.</summary>
+    /// <summary>
+    /// How a handler answers this request, its failure injection applied; a pending answer needs room in the ledger,
+    /// checked before anything changes. Counting down an injected failure takes effect only if the turn succeeds.
+    /// </summary>
     private HandlerBehavior Behavior(CmHandler handler)
     {
         var behavior = _behaviors[handler];
+        var fail = false;
+        if (behavior.FailNext > 0)
+        {
+            fail = true;
+            _turnCommits.Add(() => _behaviors[handler] = _behaviors[handler] with { FailNext = _behaviors[handler].FailNext - 1 });
+        }
+        else if (behavior.FaultRate > 0)
+        {
+            var draw = _faultDraws.GetValueOrDefault(handler);
+            _turnCommits.Add(() => _faultDraws[handler] = draw + 1);
+            fail = new Random(unchecked((behavior.FaultSeed * 7919) + (int)draw)).NextDouble() < behavior.FaultRate;
+        }
+
+        if (fail)
+        {
+            var status = behavior.FailStatus ?? NdisStatuses.Failure;
+            behavior = behavior is { Mode: BehaviorMode.Pend, CompleteAfter: not null }
+                ? behavior with { Status = status }
+                : HandlerBehavior.CompleteWith(status);
+        }
+
         if (behavior.Mode == BehaviorMode.Pend)
         {
             RequirePendingRoom();

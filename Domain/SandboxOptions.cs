@@ -21,18 +21,28 @@ public enum Strictness
     Lenient,
 }
 
-/// <summary>A simulated adapter: its medium and what its MCM supports.</summary>
+public enum Medium
+{
+    Atm,
+    Isdn,
+}
+
+/// <summary>A simulated adapter: its medium, its capacity, and what its MCM supports.</summary>
+/// <param name="Capacity">ATM: cells per second of payload the link carries; ISDN: B-channels.</param>
 public sealed record AdapterProfile(
     string Name,
     string Description,
+    Medium Medium,
+    long Capacity,
     bool SupportsMultipoint,
     bool SupportsCloseData)
 {
-    public static readonly AdapterProfile AtmOc3 = new("AtmOc3", "ATM OC-3c, 149.76 Mbit/s of cell payload", true, false);
-    public static readonly AdapterProfile Atm25 = new("Atm25", "ATM 25.6 Mbit/s", true, false);
-    public static readonly AdapterProfile IsdnBri = new("IsdnBri", "ISDN BRI, 2 B-channels", false, false);
-    public static readonly AdapterProfile IsdnPriT1 = new("IsdnPriT1", "ISDN PRI on T1, 23 B-channels", false, false);
-    public static readonly AdapterProfile IsdnPriE1 = new("IsdnPriE1", "ISDN PRI on E1, 30 B-channels", false, false);
+    // 149.76 Mbit/s of SONET STS-3c payload in 53-byte (424-bit) cells; 25.6 Mbit/s likewise.
+    public static readonly AdapterProfile AtmOc3 = new("AtmOc3", "ATM OC-3c, 149.76 Mbit/s of cell payload (353,207 cells/s)", Medium.Atm, 353_207, true, false);
+    public static readonly AdapterProfile Atm25 = new("Atm25", "ATM 25.6 Mbit/s (60,377 cells/s)", Medium.Atm, 60_377, true, false);
+    public static readonly AdapterProfile IsdnBri = new("IsdnBri", "ISDN BRI, 2 B-channels of 64 kbit/s", Medium.Isdn, 2, false, false);
+    public static readonly AdapterProfile IsdnPriT1 = new("IsdnPriT1", "ISDN PRI on T1, 23 B-channels", Medium.Isdn, 23, false, false);
+    public static readonly AdapterProfile IsdnPriE1 = new("IsdnPriE1", "ISDN PRI on E1, 30 B-channels", Medium.Isdn, 30, false, false);
 
     public static IReadOnlyList<AdapterProfile> All { get; } = [AtmOc3, Atm25, IsdnBri, IsdnPriT1, IsdnPriE1];
 
@@ -63,4 +73,7 @@ public sealed record SandboxOptions
 
     /// <summary>How many pended requests a sandbox may hold at once.</summary>
     public int MaxPendingOperations { get; init; } = 10_000;
+
+    /// <summary>With a virtual clock, the sandbox's time stands still until AdvanceClock moves it.</summary>
+    public bool VirtualClock { get; init; }
 }

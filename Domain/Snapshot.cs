@@ -3,6 +3,10 @@ namespace NdisMock.Domain;
 /// <summary>A sandbox's whole state at one instant.</summary>
 public sealed record SandboxSnapshot(
     AdapterProfile Profile,
+    NetworkView Network,
+    IReadOnlyList<Route> Routes,
+    bool VirtualClock,
+    DateTimeOffset Now,
     McmDuties Duties,
     Strictness Strictness,
     IReadOnlyList<CoAddressFamily> RegisteredAddressFamilies,
@@ -72,6 +76,10 @@ public sealed partial class Sandbox
         {
             return new SandboxSnapshot(
                 Options.Profile,
+                _network.View,
+                [.. _routes.Values.OrderBy(r => r.CalledAddress, StringComparer.Ordinal)],
+                Options.VirtualClock,
+                _time.GetUtcNow(),
                 Options.Duties,
                 Options.Strictness,
                 [.. _registered.Order().Select(f => f == AddressFamilyType.Q2931 ? CoAddressFamily.Q2931 : CoAddressFamily.Tapi)],
@@ -155,6 +163,9 @@ public sealed partial class Sandbox
 
             _pendingById.Clear();
             _pendingByKey.Clear();
+            _network.Clear();
+            _routes.Clear();
+            _faultDraws.Clear();
             _parties.Clear();
             _vcs.Clear();
             _saps.Clear();

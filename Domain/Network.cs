@@ -1,0 +1,172 @@
+namespace NdisMock.Domain;
+
+/// <summary>What a call holds on the link while it exists.</summary>
+/// <param name="Amount">ATM: cells per second; ISDN: B-channels.</param>
+/// <param name="Vci">ATM: the VCI on VPI 0.</param>
+/// <param name="BChannels">ISDN: the channels held, as a bit mask (bit 0 = B1).</param>
+public sealed record Reservation(long Amount, ushort? Vci, uint BChannels);
+
+/// <summary>A network's usage, as GetSandbox shows it.</summary>
+public sealed record NetworkView(Medium Medium, long Capacity, long Reserved, int Calls);
+
+/// <summary>
+/// The link behind a sandbox's MCM: connection admission control and connection identifiers. An ATM call reserves its
+/// peak cell rate (CBR and VBR; ABR its minimum; UBR nothing) and a VCI on VPI 0; an ISDN call its B-channels (one per
+/// 64 kbit/s of peak bandwidth). Reservations are kept per VC while its call exists and given back when it closes.
+/// </summary>
+internal sealed class Network(AdapterProfile profile)
+{
+    public const ushort FirstVci = 32;
+    private const uint BytesPerBChannel = 8000;
+    private readonly Dictionary<string, Reservation> _held = new(StringComparer.Ordinal);
+    private readonly HashSet<ushort> _vcis = [];
+    private long _reserved;
+    private uint _channels;
+
+    public NetworkView View => new(profile.Medium, profile.Capacity, _reserved, _held.Count);
+
+    public Reservation? HeldBy(string vc) => _held.GetValueOrDefault(vc);
+
+    /// <summary>What a call with these parameters needs, in the medium's unit.</summary>
+    public long Demand(CallParameters parameters) => profile.Medium == Medium.Atm ? Cells(parameters) : Channels(parameters);
+
+    /// <summary>Why these parameters cannot be admitted now, beyond what <paramref name="vc"/> already holds; null when they can.</summary>
+    public NdisStatus? Refusal(string vc, CallParameters parameters)
+    {
+        var held = HeldBy(vc);
+        var extra = Demand(parameters) - (held?.Amount ?? 0);
+        if (extra > profile.Capacity - _reserved)
+        {
+            // An ATM switch refuses with "user cell rate not available" (CONDIS.md §4.2); an ISDN MCM has no channel left.
+            return profile.Medium == Medium.Atm ? NdisStatuses.CellrateNotAvailable : NdisStatuses.Resources;
+        }
+
+        var vci = parameters.MediaParameters?.Atm?.Vci ?? 0;
+        if (profile.Medium == Medium.Atm && held is null && vci != 0 && (vci < FirstVci || _vcis.Contains(vci)))
+        {
+            return NdisStatuses.VcNotAvailable;
+        }
+
+        return null;
+    }
+
+    /// <summary>Reserves for <paramref name="vc"/> (replacing what it held) and returns the parameters with the connection ids filled in.</summary>
+    public CallParameters Reserve(string vc, CallParameters parameters)
+    {
+        var previous = HeldBy(vc);
+        Release(vc);
+        var amount = Demand(parameters);
+        Reservation reservation;
+        if (profile.Medium == Medium.Atm)
+        {
+            var wanted = parameters.MediaParameters?.Atm?.Vci ?? 0;
+            var vci = previous?.Vci ?? (wanted >= FirstVci ? wanted : NextVci());
+            _vcis.Add(vci);
+            reservation = new Reservation(amount, vci, 0);
+        }
+        else
+        {
+            var channels = previous?.BChannels ?? 0;
+            for (var b = 0; BitCount(channels) < amount && b < 32; b++)
+            {
+                if ((_channels & (1u << b)) == 0)
+                {
+                    channels |= 1u << b;
+                }
+            }
+
+            while (BitCount(channels) > amount)
+            {
+                channels &= ~(1u << (31 - (int)uint.LeadingZeroCount(channels)));
+            }
+
+            _channels |= channels;
+            reservation = new Reservation(amount, null, channels);
+        }
+
+        _held[vc] = reservation;
+        _reserved += amount;
+        return WithIds(parameters, reservation);
+    }
+
+    public void Release(string vc)
+    {
+        if (_held.Remove(vc, out var held))
+        {
+            _reserved -= held.Amount;
+            if (held.Vci is { } vci)
+            {
+                _vcis.Remove(vci);
+            }
+
+            _channels &= ~held.BChannels;
+        }
+    }
+
+    public void Clear()
+    {
+        _held.Clear();
+        _vcis.Clear();
+        _reserved = 0;
+        _channels = 0;
+    }
+
+    /// <summary>The parameters as the MCM reports them: with the VPI/VCI or the B-channels it allocated.</summary>
+    public static CallParameters WithIds(CallParameters parameters, Reservation reservation)
+    {
+        var media = parameters.MediaParameters ?? new MediaParameters(MediaParameterFlags.TransmitVc | MediaParameterFlags.ReceiveVc, 0, 0);
+        media = reservation.Vci is { } vci
+            ? media with { Atm = (media.Atm ?? DefaultAtm()) with { Vpi = 0, Vci = vci } }
+            : media with { Isdn = new IsdnMediaParameters(reservation.BChannels) };
+        return parameters with { MediaParameters = media };
+    }
+
+    private static AtmMediaParameters DefaultAtm() => CallParameterDefaults.For(AddressFamilyType.Q2931).MediaParameters!.Atm!;
+
+    private ushort NextVci()
+    {
+        for (var vci = FirstVci; vci < ushort.MaxValue; vci++)
+        {
+            if (!_vcis.Contains(vci))
+            {
+                return vci;
+            }
+        }
+
+        throw new InvalidOperationException("Every VCI is in use.");
+    }
+
+    private static int BitCount(uint value) => System.Numerics.BitOperations.PopCount(value);
+
+    private static long Cells(CallParameters parameters)
+    {
+        static long Flow(AtmFlowParameters f) => f.ServiceCategory switch
+        {
+            AtmServiceCategory.Cbr or AtmServiceCategory.Vbr => f.PeakCellRate,
+            AtmServiceCategory.Abr => f.MinimumCellRate,
+            _ => 0,
+        };
+
+        if (parameters.MediaParameters?.Atm is { } atm)
+        {
+            return Math.Max(Flow(atm.Transmit), Flow(atm.Receive));
+        }
+
+        if (parameters.CallMgrParameters?.Q2931?.TrafficDescriptor is { BestEffort: false } td)
+        {
+            return Math.Max(td.Forward.PeakCellRateClp01, td.Backward.PeakCellRateClp01);
+        }
+
+        // A TAPI call carried over ATM: its peak bandwidth in bytes per second, 48 payload bytes to a cell.
+        return parameters.CallMgrParameters is { } cm ? (Bytes(cm) + 47) / 48 : 0;
+    }
+
+    private static long Channels(CallParameters parameters) =>
+        parameters.CallMgrParameters is { } cm ? Math.Max(1, (Bytes(cm) + BytesPerBChannel - 1) / BytesPerBChannel) : 1;
+
+    private static long Bytes(CallManagerParameters cm)
+    {
+        static long Peak(FlowSpec f) => f.PeakBandwidth is FlowSpec.NotSpecified or 0xFFFFFFFE ? 0 : f.PeakBandwidth;
+        return Math.Max(Peak(cm.Transmit), Peak(cm.Receive));
+    }
+}
