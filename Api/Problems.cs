@@ -57,6 +57,9 @@ internal static class Problems
         _ => StatusCodes.Status409Conflict,
     };
 
+    public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> StatusOrCauseRequired() =>
+        TypedResults.Problem(detail: "Give the close status, or the Q.2931 cause it follows from.", statusCode: StatusCodes.Status400BadRequest, title: "Status or cause required");
+
     public static ProblemHttpResult UnknownSandbox(string id) =>
         Plain(StatusCodes.Status404NotFound, "Unknown sandbox", $"There is no sandbox '{id}' (never created, deleted, or expired).");
 

@@ -154,8 +154,8 @@ public sealed class NetworkTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var sandbox = Given.Sandbox(time: clock);
-        sandbox.SetRoute(new Route("+15550001", outcome));
-        sandbox.SetRoute(new Route("+15550002", outcome, TimeSpan.FromSeconds(2)));
+        sandbox.SetRoute(new RoutingRule("+15550001", outcome));
+        sandbox.SetRoute(new RoutingRule("+15550002", outcome, TimeSpan.FromSeconds(2)));
         var af = sandbox.OpenAf();
 
         var atOnce = sandbox.NdisClMakeCall(sandbox.ClientVc(af), To("+15550001"), null);
@@ -175,7 +175,7 @@ public sealed class NetworkTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var sandbox = Given.Sandbox(time: clock);
-        sandbox.SetRoute(new Route("+15550003", RouteOutcome.Reachable, TimeSpan.FromMilliseconds(300)));
+        sandbox.SetRoute(new RoutingRule("+15550003", RouteOutcome.Reachable, TimeSpan.FromMilliseconds(300)));
         var vc = sandbox.ClientVc(sandbox.OpenAf());
         sandbox.NdisClMakeCall(vc, To("+15550003"), null);
 

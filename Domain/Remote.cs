@@ -23,7 +23,7 @@ public enum RouteOutcome
 /// <param name="CalledAddress">The ATM called party address or the ISDN destination number, as the call gives it.</param>
 /// <param name="Outcome">What the remote side does.</param>
 /// <param name="AnswerDelay">How long until the answer or the rejection arrives; none: at once.</param>
-public sealed record Route(string CalledAddress, RouteOutcome Outcome, TimeSpan? AnswerDelay = null)
+public sealed record RoutingRule(string CalledAddress, RouteOutcome Outcome, TimeSpan? AnswerDelay = null)
 {
     /// <summary>The Q.2931 cause the network gives for a rejection (ATM_CAUSE_* of atm.h; the same numbers in Q.850 for ISDN).</summary>
     public byte? Cause => Outcome switch

@@ -96,7 +96,7 @@ public sealed partial class Sandbox
     /// How the simulated network answers a call to a routed address: a rejection carries its cause's status, at once or
     /// after the route's delay; a reachable address with a delay answers SUCCESS then. Null: the handler's behavior decides.
     /// </summary>
-    private HandlerBehavior? RoutedBehavior(Route? route)
+    private HandlerBehavior? RoutedBehavior(RoutingRule? route)
     {
         var behavior = route switch
         {

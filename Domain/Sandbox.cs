@@ -25,7 +25,7 @@ public sealed partial class Sandbox
     private readonly List<TaskCompletionSource> _eventWaiters = [];
     private readonly List<Action> _turnCommits = [];
     private readonly Dictionary<CmHandler, long> _faultDraws = [];
-    private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoutingRule> _routes = new(StringComparer.Ordinal);
     private readonly Network _network;
     private long _violationSequence;
     private EventName _operation;
@@ -52,7 +52,7 @@ public sealed partial class Sandbox
     public int? AdvanceClock(TimeSpan by) => _time is VirtualClock clock ? clock.Advance(by) : null;
 
     /// <summary>Sets the routing rule for a called address.</summary>
-    public void SetRoute(Route route)
+    public void SetRoute(RoutingRule route)
     {
         ArgumentNullException.ThrowIfNull(route);
         lock (_gate)
@@ -69,7 +69,7 @@ public sealed partial class Sandbox
         }
     }
 
-    public IReadOnlyList<Route> GetRoutes()
+    public IReadOnlyList<RoutingRule> GetRoutes()
     {
         lock (_gate)
         {
@@ -78,7 +78,7 @@ public sealed partial class Sandbox
     }
 
     /// <summary>The rule for the address a call is made to, if there is one.</summary>
-    private Route? RouteFor(CallParameters parameters)
+    private RoutingRule? RouteFor(CallParameters parameters)
     {
         var called = parameters.CallMgrParameters?.Q2931?.CalledParty?.Address ?? parameters.CallMgrParameters?.Tapi?.DestAddress;
         return called is not null && _routes.TryGetValue(called, out var route) ? route : null;

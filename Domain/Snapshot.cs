@@ -4,7 +4,7 @@ namespace NdisMock.Domain;
 public sealed record SandboxSnapshot(
     AdapterProfile Profile,
     NetworkView Network,
-    IReadOnlyList<Route> Routes,
+    IReadOnlyList<RoutingRule> Routes,
     bool VirtualClock,
     DateTimeOffset Now,
     McmDuties Duties,

@@ -60,6 +60,9 @@ public sealed record NdisEventMessage
 
     public string? CloseData { get; init; }
 
+    /// <summary>The Q.2931 cause of a network rejection or a remote clear, where there is one.</summary>
+    public byte? Cause { get; init; }
+
     /// <summary>The sandbox the event belongs to (set on the hub, where one connection may follow several).</summary>
     public string? SandboxId { get; init; }
 
@@ -88,6 +91,7 @@ public sealed record NdisEventMessage
         Sap = e.Sap,
         CallParameters = e.CallParameters,
         CloseData = e.CloseData,
+        Cause = e.Cause,
         SandboxId = sandboxId,
     };
 }

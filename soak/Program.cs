@@ -28,7 +28,9 @@ var server = Process.Start(new ProcessStartInfo("dotnet", $"\"{api}\"")
     {
         ["Urls"] = $"http://127.0.0.1:{port}",
         ["Sandboxes__RateLimitPermits"] = "10000000",
+        // Bounded stores sized to fill during warm-up, so a memory trend afterwards means a leak, not a store filling up.
         ["Sandboxes__JournalCapacity"] = "10000",
+        ["Sandboxes__ViolationCapacity"] = "1000",
         ["Sandboxes__MaxSandboxes"] = "100000",
         ["Logging__LogLevel__Default"] = "Warning",
     },

@@ -9,10 +9,27 @@ namespace NdisMock.Api.Contracts;
 /// <param name="Profile">The adapter: AtmOc3 (default), Atm25, IsdnBri, IsdnPriT1 or IsdnPriE1.</param>
 /// <param name="Duties">Auto (default): the MCM activates, deactivates and deletes by itself. Manual: you do, and the verifier checks the order.</param>
 /// <param name="Strictness">Strict (default) or Lenient, for the ordering questions of CONDIS.md §8-2 and §8-3.</param>
+/// <param name="Clock">Host (default): the sandbox's time is the server's. Virtual: it stands still until AdvanceClock moves it.</param>
 public sealed record CreateSandboxRequest(
     [property: MaxLength(32)] string? Profile,
     McmDuties? Duties,
-    Strictness? Strictness);
+    Strictness? Strictness,
+    SandboxClock? Clock);
+
+public enum SandboxClock
+{
+    Host,
+    Virtual,
+}
+
+/// <summary>AdvanceClock: how far to move a virtual clock.</summary>
+/// <param name="By">A TimeSpan such as 00:00:01.500; every self-completion due by then fires, in order.</param>
+public sealed record AdvanceClockRequest([property: Required] TimeSpan? By);
+
+/// <summary>SetRoute: what the remote side does with calls to the address in the path.</summary>
+/// <param name="Outcome">Reachable, Busy (cause 17), OutOfOrder (27), NoRoute (3) or Unallocated (1).</param>
+/// <param name="AnswerDelay">How long until the answer or rejection; left out: at once (a rejection then answers NdisClMakeCall synchronously).</param>
+public sealed record SetRouteRequest([property: Required] RouteOutcome? Outcome, TimeSpan? AnswerDelay);
 
 /// <summary>NdisClOpenAddressFamilyEx: the address family to open and the client's context for it.</summary>
 /// <param name="AddressFamily">Q2931 (ATM) or Tapi (ISDN).</param>
@@ -97,11 +114,17 @@ public sealed record McmCreateVcRequest(
 public sealed record OptionalCallParametersBody(CallParametersRequest? CallParameters);
 
 /// <summary>NdisMCmDispatchIncomingCloseCall and NdisMCmDispatchIncomingDropParty.</summary>
-/// <param name="Status">CloseStatus/DropStatus: NDIS_STATUS_SUCCESS for a normal remote release, another status for a network failure.</param>
+/// <param name="Status">CloseStatus/DropStatus: NDIS_STATUS_SUCCESS for a normal remote release, another status for a network failure. Left out: the cause's status.</param>
+/// <param name="Cause">The Q.2931 cause of the remote clear (e.g. 16 normal clearing, 27 destination out of order); it travels with the events.</param>
 /// <param name="CloseData">Data received with the release.</param>
 public sealed record IncomingCloseRequest(
-    [property: Required, NdisStatus] string Status,
-    [property: MaxLength(4096)] string? CloseData);
+    [property: NdisStatus] string? Status,
+    [property: Range(0, 127)] byte? Cause,
+    [property: MaxLength(4096)] string? CloseData)
+{
+    /// <summary>The close status: as given, or the one the cause maps to.</summary>
+    public NdisStatus? CloseStatus => Status is not null ? Status.ToStatus() : Cause is { } cause ? Q2931Causes.ToStatus(cause) : null;
+}
 
 /// <summary>NdisMCmOpenAddressFamilyComplete.</summary>
 public sealed record OpenAfCompleteRequest(
@@ -145,7 +168,15 @@ public sealed record StatusWithParametersRequest(
 /// <param name="Mode">Complete: answer at once with Status. Pend: answer NDIS_STATUS_PENDING.</param>
 /// <param name="Status">With Complete, the answer; with Pend and CompleteAfter, the self-completion's status. Default NDIS_STATUS_SUCCESS.</param>
 /// <param name="CompleteAfter">With Pend only: the MCM completes the request itself after this delay (a TimeSpan such as 00:00:00.050).</param>
+/// <param name="FailNext">The next this-many requests fail with failStatus (counts down; GetBehaviors shows what is left).</param>
+/// <param name="FailStatus">The status of injected failures (default NDIS_STATUS_FAILURE).</param>
+/// <param name="FaultRate">The share of requests, 0 to 1, that fail with failStatus, drawn from faultSeed so a run repeats.</param>
+/// <param name="FaultSeed">Seeds the fault draws.</param>
 public sealed record SetBehaviorRequest(
     [property: Required] BehaviorMode? Mode,
     [property: NdisStatus] string? Status,
-    TimeSpan? CompleteAfter);
+    TimeSpan? CompleteAfter,
+    [property: Range(0, 1_000_000)] int? FailNext,
+    [property: NdisStatus] string? FailStatus,
+    [property: Range(0.0, 1.0)] double? FaultRate,
+    int? FaultSeed);

@@ -41,10 +41,18 @@ public sealed record SandboxSummary(string Id, DateTimeOffset CreatedAt, DateTim
 public sealed record SandboxListResponse(IReadOnlyList<SandboxSummary> Sandboxes);
 
 /// <summary>A sandbox's whole state.</summary>
+/// <param name="Network">The link behind the MCM: capacity (cells/s or B-channels), what calls hold, how many.</param>
+/// <param name="Routes">The remote side's rules, by called address.</param>
+/// <param name="VirtualClock">True when the sandbox's time moves only with AdvanceClock.</param>
+/// <param name="Now">The sandbox's time.</param>
 public sealed record SandboxResponse(
     string Id,
     DateTimeOffset CreatedAt,
     AdapterProfile Profile,
+    NetworkView Network,
+    IReadOnlyList<RoutingRule> Routes,
+    bool VirtualClock,
+    DateTimeOffset Now,
     McmDuties Duties,
     Strictness Strictness,
     IReadOnlyList<CoAddressFamily> RegisteredAddressFamilies,
@@ -80,8 +88,23 @@ public sealed record EventsResponse(IReadOnlyList<NdisEventMessage> Events, long
 
 public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations);
 
-/// <summary>How one MCM handler answers.</summary>
-public sealed record BehaviorResponse(string Handler, BehaviorMode Mode, string Status, string StatusCode, TimeSpan? CompleteAfter);
+/// <summary>How one MCM handler answers, with any failure injection (failNext counts down as failures are spent).</summary>
+public sealed record BehaviorResponse(
+    string Handler,
+    BehaviorMode Mode,
+    string Status,
+    string StatusCode,
+    TimeSpan? CompleteAfter,
+    int FailNext,
+    string? FailStatus,
+    double FaultRate,
+    int FaultSeed);
+
+/// <summary>Where a virtual clock stands after AdvanceClock.</summary>
+/// <param name="Fired">How many scheduled completions fired.</param>
+public sealed record ClockResponse(DateTimeOffset Now, int Fired);
+
+public sealed record RoutesResponse(IReadOnlyList<RoutingRule> Routes);
 
 public sealed record BehaviorsResponse(IReadOnlyList<BehaviorResponse> Behaviors);
 
@@ -116,7 +139,7 @@ internal static class ResponseMapping
         new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation.ToString(), v.Rule.Summary, v.Detail, v.Rule.Reference);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
-        id, createdAt, s.Profile, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
+        id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
         [.. s.PendingOperations.Select(p => p.ToResponse())], s.Counters);
 
     public static PendingOperationResponse ToResponse(this PendingOperationView p) => new(
@@ -125,7 +148,8 @@ internal static class ResponseMapping
 
 
     public static BehaviorResponse ToResponse(this KeyValuePair<CmHandler, HandlerBehavior> b) =>
-        new(b.Key.ToString(), b.Value.Mode, b.Value.Status.Name, b.Value.Status.Hex, b.Value.CompleteAfter);
+        new(b.Key.ToString(), b.Value.Mode, b.Value.Status.Name, b.Value.Status.Hex, b.Value.CompleteAfter,
+            b.Value.FailNext, b.Value.FailStatus?.Name, b.Value.FaultRate, b.Value.FaultSeed);
 
     public static RuleResponse ToResponse(this Rule r) => new(r.Id, r.Severity, r.Summary, r.Reference, r.Result?.Name, r.NotDetectedBecause);
 }

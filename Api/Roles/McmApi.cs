@@ -51,13 +51,17 @@ internal static class McmApi
                 "only on an active VC (V-VC-02).");
 
         mcm.MapPost("/vcs/{ndisVcHandle}/incoming-close", (string ndisVcHandle, IncomingCloseRequest request, HttpContext http) =>
-                Run(http).NdisMCmDispatchIncomingCloseCall(request.Status.ToStatus(), ndisVcHandle, request.CloseData).ToHttp(http))
+                request.CloseStatus is { } status
+                    ? Run(http).NdisMCmDispatchIncomingCloseCall(status, ndisVcHandle, request.CloseData, request.Cause).ToHttp(http)
+                    : Problems.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingCloseCall", "NdisMCmDispatchIncomingCloseCall — the remote side or the network closed the call.",
                 "NDIS calls ProtocolClIncomingCloseCall with the close status; the client must answer with NdisClCloseCall. For a multipoint call only " +
                 "when one party is left (V-CALL-10: use NdisMCmDispatchIncomingDropParty for the others).");
 
         mcm.MapPost("/parties/{ndisPartyHandle}/incoming-drop", (string ndisPartyHandle, IncomingCloseRequest request, HttpContext http) =>
-                Run(http).NdisMCmDispatchIncomingDropParty(request.Status.ToStatus(), ndisPartyHandle, request.CloseData).ToHttp(http))
+                request.CloseStatus is { } status
+                    ? Run(http).NdisMCmDispatchIncomingDropParty(status, ndisPartyHandle, request.CloseData).ToHttp(http)
+                    : Problems.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingDropParty", "NdisMCmDispatchIncomingDropParty — a remote party left a multipoint call.",
                 "NDIS calls ProtocolClIncomingDropParty with protocolPartyContext; the client answers with NdisClDropParty. Not for the last party " +
                 "(V-PTY-05: use NdisMCmDispatchIncomingCloseCall).");

@@ -67,7 +67,62 @@ internal static class SandboxApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        sandbox.MapPost("/clock/advance", AdvanceClock)
+            .WithName("AdvanceClock")
+            .WithSummary("Move a virtual clock forward; every self-completion due by then fires, in order.")
+            .WithDescription("Only for sandboxes created with clock Virtual (409 otherwise). Delayed behaviors and routes with an answer delay complete exactly when the clock passes their due time, each stamped with it.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        sandbox.MapGet("/routes", (HttpContext http) => TypedResults.Ok(new RoutesResponse(http.Sandbox().Sandbox.GetRoutes())))
+            .WithName("ListRoutes")
+            .WithSummary("The remote side's routing rules, by called address.");
+
+        sandbox.MapPut("/routes/{calledAddress}", SetRoute)
+            .WithName("SetRoute")
+            .WithSummary("Decide what the remote side does with calls to an address: answer, be busy, be out of order, have no route, not exist.")
+            .WithDescription(
+                "calledAddress is the ATM called party address (callParameters.callMgrParameters.q2931.calledParty.address) or the ISDN number " +
+                "(callParameters.callMgrParameters.tapi.destAddress). A rejection completes NdisClMakeCall with the status its Q.2931 cause maps to " +
+                "(Busy 17 → NDIS_STATUS_FAILURE, OutOfOrder 27 → NDIS_STATUS_DEST_OUT_OF_ORDER, NoRoute 3 → NDIS_STATUS_NO_ROUTE_TO_DESTINATION, " +
+                "Unallocated 1 → NDIS_STATUS_INVALID_ADDRESS), with the cause on the events; at once, or after answerDelay. Reachable with an " +
+                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides.")
+            .ProducesValidationProblem();
+
+        sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, HttpContext http) =>
+                http.Sandbox().Sandbox.RemoveRoute(calledAddress)
+                    ? (Results<NoContent, ProblemHttpResult>)TypedResults.NoContent()
+                    : Problems.Plain(StatusCodes.Status404NotFound, "No such route", $"There is no route for '{calledAddress}'."))
+            .WithName("DeleteRoute")
+            .WithSummary("Forget the rule for an address.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         return app;
+    }
+
+    private static Results<Ok<ClockResponse>, ProblemHttpResult> AdvanceClock(AdvanceClockRequest request, HttpContext http)
+    {
+        var sandbox = http.Sandbox().Sandbox;
+        if (request.By < TimeSpan.Zero)
+        {
+            return Problems.Plain(StatusCodes.Status400BadRequest, "Time does not go back", "by must not be negative.");
+        }
+
+        return sandbox.AdvanceClock(request.By!.Value) is { } fired
+            ? TypedResults.Ok(new ClockResponse(sandbox.Now, fired))
+            : Problems.Plain(StatusCodes.Status409Conflict, "Not a virtual clock", "This sandbox runs on the host's clock; create it with clock Virtual to advance time by hand.");
+    }
+
+    private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, HttpContext http)
+    {
+        if (calledAddress.Length > 64 || request.AnswerDelay < TimeSpan.Zero)
+        {
+            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route", "The address is at most 64 characters and answerDelay is not negative.");
+        }
+
+        var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
+        http.Sandbox().Sandbox.SetRoute(route);
+        return TypedResults.Ok(route);
     }
 
     private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
@@ -86,6 +141,7 @@ internal static class SandboxApi
             Profile = profile,
             Duties = request?.Duties ?? McmDuties.Auto,
             Strictness = request?.Strictness ?? Strictness.Strict,
+            VirtualClock = request?.Clock == SandboxClock.Virtual,
         };
         if (store.Create(options) is not var (entry, key))
         {
@@ -135,7 +191,14 @@ internal static class SandboxApi
                 $"'{handler}' is not a scriptable handler; use one of {string.Join(", ", Enum.GetNames<CmHandler>())}.");
         }
 
-        var behavior = new HandlerBehavior(request.Mode!.Value, request.Status.ToStatusOr(NdisStatuses.Success), request.CompleteAfter);
+        var behavior = new HandlerBehavior(
+            request.Mode!.Value,
+            request.Status.ToStatusOr(NdisStatuses.Success),
+            request.CompleteAfter,
+            request.FailNext ?? 0,
+            request.FailStatus is null ? null : request.FailStatus.ToStatus(),
+            request.FaultRate ?? 0,
+            request.FaultSeed ?? 0);
         if (http.Sandbox().Sandbox.SetBehavior(parsed, behavior) is { } problem)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["behavior"] = [problem] });
