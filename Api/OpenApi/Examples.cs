@@ -31,10 +31,45 @@ internal static class Examples
         }
         """;
 
+    private const string IsdnCallParameters = """
+        {
+          "flags": [],
+          "callMgrParameters": {
+            "transmit": { "tokenRate": 16000, "tokenBucketSize": 1500, "peakBandwidth": 16000, "latency": 4294967295, "delayVariation": 4294967295, "serviceType": 3, "maxSduSize": 1500, "minimumPolicedSize": 4294967295 },
+            "receive":  { "tokenRate": 16000, "tokenBucketSize": 1500, "peakBandwidth": 16000, "latency": 4294967295, "delayVariation": 4294967295, "serviceType": 3, "maxSduSize": 1500, "minimumPolicedSize": 4294967295 },
+            "tapi": { "lineId": 0, "addressId": 0, "flags": 1, "destAddress": "+4930123456" }
+          }
+        }
+        """;
+
+    /// <summary>Further named examples, shown in Swagger UI's example list next to the default one.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<(string Name, string Summary, string Json)>> Named { get; } =
+        new Dictionary<string, IReadOnlyList<(string, string, string)>>
+        {
+            ["NdisClMakeCall"] =
+            [
+                ("atm", "ATM: a UBR AAL5 call to an NSAP address (AtmOc3 or Atm25 sandbox, Q2931 family)", $$"""{ "callParameters": {{AtmCallParameters}} }"""),
+                ("atmCbr", "ATM: a CBR call reserving 44,150 cells/s, to a number a route can answer or reject", """{ "callParameters": { "flags": [], "callMgrParameters": { "transmit": { "tokenRate": 4294967295, "tokenBucketSize": 9188, "peakBandwidth": 4294967295, "latency": 4294967295, "delayVariation": 4294967295, "serviceType": 2, "maxSduSize": 9188, "minimumPolicedSize": 4294967295 }, "receive": { "tokenRate": 4294967295, "tokenBucketSize": 9188, "peakBandwidth": 4294967295, "latency": 4294967295, "delayVariation": 4294967295, "serviceType": 2, "maxSduSize": 9188, "minimumPolicedSize": 4294967295 }, "q2931": { "calledParty": { "addressType": "E164", "address": "+15550100" } } }, "mediaParameters": { "flags": ["TransmitVc", "ReceiveVc"], "receivePriority": 0, "receiveSizeHint": 9188, "atm": { "vpi": 0, "vci": 0, "aalType": "Aal5", "transmit": { "serviceCategory": "Cbr", "averageCellRate": 44150, "peakCellRate": 44150, "minimumCellRate": 0, "maxSduSize": 9188 }, "receive": { "serviceCategory": "Cbr", "averageCellRate": 44150, "peakCellRate": 44150, "minimumCellRate": 0, "maxSduSize": 9188 } } } } }"""),
+                ("isdn", "ISDN: a 128 kbit/s call (two B-channels) to +4930123456 (IsdnBri sandbox, Tapi family)", $$"""{ "callParameters": {{IsdnCallParameters}} }"""),
+            ],
+            ["CreateSandbox"] =
+            [
+                ("atm", "An ATM OC-3c adapter", """{ "profile": "AtmOc3" }"""),
+                ("isdn", "An ISDN BRI adapter (2 B-channels) on a virtual clock", """{ "profile": "IsdnBri", "clock": "virtual" }"""),
+            ],
+            ["NdisClOpenAddressFamilyEx"] =
+            [
+                ("atm", "ATM (Q.2931)", """{ "addressFamily": "Q2931", "clientAfContext": "my-atm-af" }"""),
+                ("isdn", "ISDN (TAPI)", """{ "addressFamily": "Tapi", "clientAfContext": "my-isdn-af" }"""),
+            ],
+        };
+
     public static IReadOnlyDictionary<string, string> Requests { get; } = new Dictionary<string, string>
     {
+        ["AdvanceClock"] = """{ "by": "00:00:02" }""",
+        ["SetRoute"] = """{ "outcome": "Busy", "answerDelay": "00:00:00.500" }""",
         ["CreateSandbox"] = """{ "profile": "AtmOc3", "duties": "auto", "strictness": "strict" }""",
-        ["SetBehavior"] = """{ "mode": "Pend", "status": "NDIS_STATUS_SUCCESS", "completeAfter": "00:00:00.050" }""",
+        ["SetBehavior"] = """{ "mode": "Pend", "status": "NDIS_STATUS_SUCCESS", "completeAfter": "00:00:00.050", "failNext": 1, "failStatus": "NDIS_STATUS_CELLRATE_NOT_AVAILABLE" }""",
         ["CompletePendingOperation"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
         ["NdisClOpenAddressFamilyEx"] = """{ "addressFamily": "Q2931", "clientAfContext": "my-atm-af" }""",
         ["NdisClNotifyCloseAddressFamilyComplete"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
@@ -49,7 +84,7 @@ internal static class Examples
         ["NdisMCmCreateVc"] = """{ "miniportVcContext": "mcm-vc", "protocolVcContext": "my-incoming-vc" }""",
         ["NdisMCmActivateVc"] = """{ }""",
         ["NdisMCmDispatchIncomingCall"] = """{ }""",
-        ["NdisMCmDispatchIncomingCloseCall"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
+        ["NdisMCmDispatchIncomingCloseCall"] = """{ "cause": 16 }""",
         ["NdisMCmDispatchIncomingDropParty"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
         ["NdisMCmDispatchIncomingCallQoSChange"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",
         ["NdisMCmOpenAddressFamilyComplete"] = """{ "status": "NDIS_STATUS_SUCCESS", "callMgrAfContext": "mcm-af" }""",

@@ -108,7 +108,15 @@ internal static class SwaggerSetup
                 && operation.RequestBody?.Content is { } content
                 && content.TryGetValue("application/json", out var json))
             {
-                json.Example = JsonNode.Parse(example);
+                // OpenAPI allows example or examples, not both: named examples, where an operation has them, replace the single one.
+                if (Examples.Named.TryGetValue(id, out var named))
+                {
+                    json.Examples = named.ToDictionary(e => e.Name, e => (IOpenApiExample)new OpenApiExample { Summary = e.Summary, Value = JsonNode.Parse(e.Json) });
+                }
+                else
+                {
+                    json.Example = JsonNode.Parse(example);
+                }
             }
         }
     }
