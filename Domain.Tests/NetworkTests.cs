@@ -89,6 +89,25 @@ public sealed class NetworkTests
 
         Assert.Equal(0b11u, sandbox.GetEvents(0)[^1].CallParameters!.MediaParameters!.Isdn!.BChannels);
         Assert.Equal(NdisStatuses.Resources, sandbox.NdisClMakeCall(sandbox.ClientVc(af), Isdn(1), null).Status);
+
+        Given.Ok(sandbox.NdisMCmDispatchIncomingCloseCall(NdisStatuses.Success, sandbox.GetSnapshot().Vcs[0].NdisVcHandle, null));
+        var closed = sandbox.NdisClCloseCall(sandbox.GetSnapshot().Vcs[0].NdisVcHandle, null, null);
+        Given.Ok(sandbox.CompletePendingOperation(closed.PendingOperationId!, NdisStatuses.Success));
+        Assert.Equal(0, sandbox.GetSnapshot().Network.Reserved);
+        Assert.Equal(OutcomeKind.Pended, sandbox.NdisClMakeCall(sandbox.ClientVc(af), Isdn(16000), null).Kind);
+    }
+
+    [Fact]
+    public void PendWithoutCompleteAfter_NeverCompletesByItself_HoweverLongTheClockRuns()
+    {
+        var sandbox = new Sandbox(new SandboxOptions { VirtualClock = true });
+        var made = sandbox.NdisClMakeCall(sandbox.ClientVc(sandbox.OpenAf()), null, null);
+        var last = sandbox.LastSequence;
+
+        Assert.Equal(0, sandbox.AdvanceClock(TimeSpan.FromDays(365)));
+
+        Assert.Equal(last, sandbox.LastSequence);
+        Assert.NotNull(sandbox.GetPendingOperation(made.PendingOperationId!));
     }
 
     [Fact]
