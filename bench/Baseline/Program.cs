@@ -1,0 +1,22 @@
+// The yardstick: a bare ASP.NET Core minimal API answering a JSON POST, and a bare SignalR broadcast.
+using Microsoft.AspNetCore.SignalR;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.Logging.ClearProviders();
+builder.Services.AddSignalR();
+var app = builder.Build();
+
+app.MapPost("/json", (Payload payload) => TypedResults.Ok(new Answer("NDIS_STATUS_SUCCESS", "0x00000000", payload.Context)));
+app.MapPost("/broadcast", async (IHubContext<PingHub> hub, long sent) =>
+{
+    await hub.Clients.All.SendAsync("Ping", sent);
+    return TypedResults.Ok();
+});
+app.MapHub<PingHub>("/hub");
+await app.RunAsync();
+
+internal sealed record Payload(string? Context);
+
+internal sealed record Answer(string Status, string StatusCode, string? Context);
+
+internal sealed class PingHub : Hub;

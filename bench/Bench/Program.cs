@@ -1,0 +1,416 @@
+// NdisMock's benchmark. Starts NdisMock, a bare minimal-API baseline and WireMock.Net (Release, 127.0.0.1 only), loads
+// each with the same .NET load driver, and prints one table of figures and ratios against the targets of issue 7.
+//   dotnet run -c Release --project bench/Bench                 full run (about 12 minutes)
+//   dotnet run -c Release --project bench/Bench -- --smoke      a few seconds per scenario, proves it still works
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+var smoke = args.Contains("--smoke");
+var seconds = smoke ? 2 : 10;
+var connections = 16;
+var callbackRounds = smoke ? 50 : 2000;
+var idleVcs = smoke ? 20_000 : 1_000_000;
+var sustainedMinutes = smoke ? 0.1 : 5;
+var root = FindRoot();
+Run("dotnet", $"build -c Release \"{Path.Combine(root, "Api", "Api.csproj")}\" -v q -nologo");
+Run("dotnet", $"build -c Release \"{Path.Combine(root, "bench", "Baseline", "Baseline.csproj")}\" -v q -nologo");
+Run("dotnet", $"build -c Release \"{Path.Combine(root, "bench", "WireMockHost", "WireMockHost.csproj")}\" -v q -nologo");
+
+var mockPort = FreePort();
+var basePort = FreePort();
+var wirePort = FreePort();
+using var mock = Start(Path.Combine(root, "Api", "bin", "Release", "net10.0", "NdisMock.Api.dll"), "", new()
+{
+    ["Urls"] = $"http://127.0.0.1:{mockPort}",
+    ["Logging__LogLevel__Default"] = "Warning",
+    ["Sandboxes__RateLimitPermits"] = "10000000",
+    ["Sandboxes__MaxVcsPerSandbox"] = "2000000",
+    ["Sandboxes__MaxSandboxes"] = "100000",
+    ["Sandboxes__JournalCapacity"] = "10000",
+    ["Sandboxes__ViolationCapacity"] = "1000",
+});
+using var baseline = Start(Path.Combine(root, "bench", "Baseline", "bin", "Release", "net10.0", "NdisMock.Bench.Baseline.dll"), "", new() { ["Urls"] = $"http://127.0.0.1:{basePort}" });
+using var wiremock = Start(Path.Combine(root, "bench", "WireMockHost", "bin", "Release", "net10.0", "NdisMock.Bench.WireMockHost.dll"), wirePort.ToString(CultureInfo.InvariantCulture), []);
+var mockUri = new Uri($"http://127.0.0.1:{mockPort}");
+var baseUri = new Uri($"http://127.0.0.1:{basePort}");
+var wireUri = new Uri($"http://127.0.0.1:{wirePort}");
+await Ready(mockUri, "/health/ready");
+await Ready(baseUri, "/json", post: true);
+await Ready(wireUri, "/stub", post: true);
+
+// 1. Single operations, each worker on its own sandbox (its own VCs), against the baseline's and WireMock.Net's POST.
+var basePost = await Load("baseline JSON POST", baseUri, async (http, _, _) => (await http.PostAsJsonAsync("/json", new { context = "x" })).IsSuccessStatusCode);
+var wirePost = await Load("WireMock.Net stub", wireUri, async (http, _, _) => (await http.PostAsync("/stub", JsonContent.Create(new { context = "x" }))).IsSuccessStatusCode);
+var sandboxes = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
+var createVc = await Load("NdisCoCreateVc", mockUri, async (http, w, _) =>
+    (await Post(http, sandboxes[w], $"/client/address-families/{sandboxes[w].Af}/vcs", new { protocolVcContext = "b" })).IsSuccessStatusCode);
+foreach (var s in sandboxes)
+{
+    await Put(s, "/behaviors/ProtocolCmMakeCall", new { mode = "Complete", status = "NDIS_STATUS_SUCCESS" });
+    await Put(s, "/behaviors/ProtocolCmCloseCall", new { mode = "Complete", status = "NDIS_STATUS_SUCCESS" });
+}
+
+var vcs = await Task.WhenAll(sandboxes.Select(s => NewVc(s)));
+var makeCall = await Load("NdisClMakeCall (complete at once) + NdisClCloseCall", mockUri, async (http, w, _) =>
+{
+    var made = await Post(http, sandboxes[w], $"/client/vcs/{vcs[w]}/call", new { });
+    var closed = await Post(http, sandboxes[w], $"/client/vcs/{vcs[w]}/call/close", new { });
+    return made.IsSuccessStatusCode && closed.IsSuccessStatusCode;
+}, requestsPerIteration: 2);
+foreach (var s in sandboxes)
+{
+    await Put(s, "/behaviors/ProtocolCmMakeCall", new { mode = "Pend" });
+}
+
+var complete = await Load("NdisClMakeCall (pends) + CompletePendingOperation", mockUri, async (http, w, _) =>
+{
+    var made = await Json(await Post(http, sandboxes[w], $"/client/vcs/{vcs[w]}/call", new { }));
+    var completed = await Post(http, sandboxes[w], $"/pending/{(string)made["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+    await Post(http, sandboxes[w], $"/client/vcs/{vcs[w]}/call/close", new { });
+    return completed.IsSuccessStatusCode;
+}, requestsPerIteration: 3);
+
+// 2. Whole outgoing-call lifecycles: across sandboxes (a sandbox per worker) and within one sandbox.
+var lifecycleSandboxes = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
+var shared = await NewSandbox(mockUri);
+var across = await Load("lifecycles across sandboxes", mockUri, (http, w, _) => Lifecycle(http, lifecycleSandboxes[w]), requestsPerIteration: 6);
+var within = await Load("lifecycles within one sandbox", mockUri, (http, _, _) => Lifecycle(http, shared), requestsPerIteration: 6);
+
+// 3. Callback latency: CompletePendingOperation sent → ProtocolClCloseCallComplete received, against a bare broadcast.
+var callback = await CallbackLatency(1);
+var broadcast = await BroadcastLatency();
+var fanOut = new List<(int Subscribers, Stats Stats)>();
+foreach (var n in new[] { 1, 10, 100 })
+{
+    fanOut.Add((n, await CallbackLatency(n)));
+}
+
+// 4. Memory with idle VCs, and operation latency at 1k and at many VCs.
+var big = await NewSandbox(mockUri);
+var probeVc = await NewVc(big);
+await Put(big, "/behaviors/ProtocolCmMakeCall", new { mode = "Complete", status = "NDIS_STATUS_SUCCESS" });
+await Put(big, "/behaviors/ProtocolCmCloseCall", new { mode = "Complete", status = "NDIS_STATUS_SUCCESS" });
+await FillVcs(big, 1000);
+var at1k = await Probe(big, probeVc);
+var rssBefore = Rss(mock.Id);
+await FillVcs(big, idleVcs);
+GC.Collect();
+var rssIdle = Rss(mock.Id);
+var atMany = await Probe(big, probeVc);
+
+// 5. Memory under sustained load.
+var samples = new List<(double Minute, double Rss)>();
+var clock = Stopwatch.StartNew();
+using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(sustainedMinutes)))
+{
+    var sampler = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            samples.Add((clock.Elapsed.TotalMinutes, Rss(mock.Id)));
+            await Task.Delay(TimeSpan.FromSeconds(smoke ? 1 : 10), CancellationToken.None);
+        }
+    });
+    await Load("sustained lifecycles", mockUri, (http, w, _) => Lifecycle(http, lifecycleSandboxes[w]), requestsPerIteration: 6, duration: TimeSpan.FromMinutes(sustainedMinutes));
+    await stop.CancelAsync();
+    await sampler;
+}
+
+var warm = samples.Where(s => s.Minute >= sustainedMinutes / 5).ToList();
+var slope = Slope(warm);
+
+Console.WriteLine();
+Console.WriteLine($"NdisMock benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {(smoke ? "smoke" : "full")} run, {connections} connections, .NET load driver on the same machine");
+Console.WriteLine();
+Console.WriteLine("| measure | figure | ratio | target | met |");
+Console.WriteLine("|---|---|---|---|---|");
+Console.WriteLine($"| baseline JSON POST | {basePost.Rate:N0} req/s, p50 {basePost.P50:F2} ms, p99 {basePost.P99:F2} ms | 1.00 | | |");
+Console.WriteLine($"| WireMock.Net stub | {wirePost.Rate:N0} req/s, p50 {wirePost.P50:F2} ms, p99 {wirePost.P99:F2} ms | {wirePost.Rate / basePost.Rate:F2} × baseline | | |");
+foreach (var (name, s) in new[] { ("NdisCoCreateVc", createVc), ("NdisClMakeCall + NdisClCloseCall (complete at once)", makeCall), ("NdisClMakeCall + CompletePendingOperation + NdisClCloseCall", complete) })
+{
+    var vsBase = s.Rate / basePost.Rate;
+    var vsWire = s.Rate / wirePost.Rate;
+    Console.WriteLine($"| {name} | {s.Rate:N0} req/s, p50 {s.P50:F2} ms, p99 {s.P99:F2} ms | {vsBase:F2} × baseline, {vsWire:F2} × WireMock.Net | ≥ 0.6 × baseline, ≥ 2 × WireMock.Net | {Met(vsBase >= 0.6 && vsWire >= 2)} |");
+}
+
+Console.WriteLine($"| lifecycles across sandboxes | {across.Rate / 6:N0} calls/s ({across.Rate:N0} req/s) | | ≥ 10,000 calls/s | {Met(across.Rate / 6 >= 10_000)} |");
+Console.WriteLine($"| lifecycles within one sandbox | {within.Rate / 6:N0} calls/s ({within.Rate:N0} req/s) | | | |");
+Console.WriteLine($"| callback latency (1 subscriber) | p50 {callback.P50:F2} ms, p99 {callback.P99:F2} ms | {callback.P99 / broadcast.P99:F2} × bare broadcast p99 | p99 ≤ 1 ms and ≤ 3 × broadcast | {Met(callback.P99 <= 1 && callback.P99 <= 3 * broadcast.P99)} |");
+Console.WriteLine($"| bare SignalR broadcast (baseline) | p50 {broadcast.P50:F2} ms, p99 {broadcast.P99:F2} ms | 1.00 | | |");
+foreach (var (n, s) in fanOut)
+{
+    Console.WriteLine($"| fan-out to {n} subscriber(s) | last received p50 {s.P50:F2} ms, p99 {s.P99:F2} ms | | | |");
+}
+
+Console.WriteLine($"| RSS with {idleVcs:N0} idle VCs | {rssIdle:F0} MiB (before filling: {rssBefore:F0} MiB) | | ≤ 1 GiB at 1,000,000 | {Met(rssIdle <= 1024 && idleVcs >= 1_000_000, smoke)} |");
+Console.WriteLine($"| make+close call p50 at 1k vs {idleVcs:N0} VCs | {at1k.P50:F2} ms vs {atMany.P50:F2} ms | {atMany.P50 / at1k.P50:F2} | ≤ 1.2 | {Met(atMany.P50 <= 1.2 * at1k.P50, smoke)} |");
+Console.WriteLine($"| RSS over {sustainedMinutes} min of lifecycles | {samples.First().Rss:F0} → {samples.Last().Rss:F0} MiB, trend after warm-up {slope:+0.0;-0.0} MiB/min | | flat | {Met(Math.Abs(slope) < 2, smoke)} |");
+return 0;
+
+async Task<bool> Lifecycle(HttpClient http, Sandbox s)
+{
+    var vc = (string)(await Json(await Post(http, s, $"/client/address-families/{s.Af}/vcs", new { protocolVcContext = "l" })))["ndisVcHandle"]!;
+    var made = await Json(await Post(http, s, $"/client/vcs/{vc}/call", new { }));
+    await Post(http, s, $"/pending/{(string)made["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+    var closed = await Json(await Post(http, s, $"/client/vcs/{vc}/call/close", new { }));
+    await Post(http, s, $"/pending/{(string)closed["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+    return (await Send(http, s, HttpMethod.Delete, $"/client/vcs/{vc}", null)).IsSuccessStatusCode;
+}
+
+async Task<Stats> CallbackLatency(int subscribers)
+{
+    var s = await NewSandbox(mockUri);
+    var vc = await NewVc(s);
+    var hubs = new List<HubConnection>();
+    var pending = 0;
+    TaskCompletionSource? all = null;
+    for (var i = 0; i < subscribers; i++)
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(mockUri, "/hubs/ndis"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
+        hub.On<JsonObject>("ProtocolClCloseCallComplete", _ =>
+        {
+            if (Interlocked.Decrement(ref pending) == 0)
+            {
+                all?.TrySetResult();
+            }
+        });
+        await hub.StartAsync();
+        await hub.InvokeAsync<JsonObject>("Subscribe", s.Id, s.Key, (long)(await Json(await Send(s.Http, s, HttpMethod.Get, "", null)))["counters"]!["events"]!);
+        hubs.Add(hub);
+    }
+
+    var latencies = new List<double>();
+    for (var round = 0; round < callbackRounds / Math.Max(1, subscribers / 10); round++)
+    {
+        var made = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call", new { }));
+        await Post(s.Http, s, $"/pending/{(string)made["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+        var closed = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call/close", new { }));
+        all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref pending, subscribers);
+        var sent = Stopwatch.GetTimestamp();
+        await Post(s.Http, s, $"/pending/{(string)closed["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+    }
+
+    foreach (var hub in hubs)
+    {
+        await hub.DisposeAsync();
+    }
+
+    return Stats.Of(latencies, 0, TimeSpan.Zero);
+}
+
+async Task<Stats> BroadcastLatency()
+{
+    using var http = new HttpClient { BaseAddress = baseUri };
+    var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, "/hub"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
+    TaskCompletionSource? received = null;
+    hub.On<long>("Ping", _ => received?.TrySetResult());
+    await hub.StartAsync();
+    var latencies = new List<double>();
+    for (var round = 0; round < callbackRounds; round++)
+    {
+        received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sent = Stopwatch.GetTimestamp();
+        (await http.PostAsync($"/broadcast?sent={sent}", null)).EnsureSuccessStatusCode();
+        await received.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+    }
+
+    await hub.DisposeAsync();
+    return Stats.Of(latencies, 0, TimeSpan.Zero);
+}
+
+async Task FillVcs(Sandbox s, int target)
+{
+    var have = (long)(await Json(await Send(s.Http, s, HttpMethod.Get, "", null)))["counters"]!["vcs"]!;
+    var left = target - have;
+    var next = 0L;
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+    {
+        using var http = new HttpClient { BaseAddress = mockUri };
+        while (Interlocked.Increment(ref next) <= left)
+        {
+            (await Post(http, s, $"/client/address-families/{s.Af}/vcs", new { })).EnsureSuccessStatusCode();
+        }
+    }));
+}
+
+async Task<Stats> Probe(Sandbox s, string vc)
+{
+    var latencies = new List<double>();
+    for (var i = 0; i < (smoke ? 200 : 2000); i++)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await Post(s.Http, s, $"/client/vcs/{vc}/call", new { });
+        await Post(s.Http, s, $"/client/vcs/{vc}/call/close", new { });
+        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    return Stats.Of(latencies, 0, TimeSpan.Zero);
+}
+
+async Task<Stats> Load(string name, Uri uri, Func<HttpClient, int, int, Task<bool>> iteration, int requestsPerIteration = 1, TimeSpan? duration = null)
+{
+    var length = duration ?? TimeSpan.FromSeconds(seconds);
+    var warmUntil = DateTime.UtcNow.AddSeconds(smoke ? 0.3 : 2);
+    var end = warmUntil + length;
+    var failures = 0L;
+    var perWorker = await Task.WhenAll(Enumerable.Range(0, connections).Select(async w =>
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = uri };
+        var latencies = new List<double>();
+        for (var n = 0; DateTime.UtcNow < end; n++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var ok = await iteration(http, w, n);
+            if (DateTime.UtcNow >= warmUntil)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds / requestsPerIteration);
+                if (!ok)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }
+
+        return latencies;
+    }));
+    var stats = Stats.Of([.. perWorker.SelectMany(l => l)], requestsPerIteration, length);
+    Console.WriteLine($"  {name}: {stats.Rate:N0} req/s, p50 {stats.P50:F2} ms, p99 {stats.P99:F2} ms, failed {failures}");
+    return stats;
+}
+
+async Task<Sandbox> NewSandbox(Uri uri)
+{
+    var http = new HttpClient { BaseAddress = uri };
+    var created = await Json(await http.PostAsJsonAsync("/sandboxes", new { }));
+    var sandbox = new Sandbox(http, (string)created["id"]!, (string)created["key"]!, "");
+    var af = (string)(await Json(await Post(http, sandbox, "/client/address-families", new { addressFamily = "Q2931" })))["ndisAfHandle"]!;
+    return sandbox with { Af = af };
+}
+
+async Task<string> NewVc(Sandbox s) => (string)(await Json(await Post(s.Http, s, $"/client/address-families/{s.Af}/vcs", new { })))["ndisVcHandle"]!;
+
+static Task<HttpResponseMessage> Post(HttpClient http, Sandbox s, string path, object body) => Send(http, s, HttpMethod.Post, path, body);
+
+static async Task Put(Sandbox s, string path, object body) => (await Send(s.Http, s, HttpMethod.Put, path, body)).EnsureSuccessStatusCode();
+
+static async Task<HttpResponseMessage> Send(HttpClient http, Sandbox s, HttpMethod method, string path, object? body)
+{
+    using var request = new HttpRequestMessage(method, $"/sandboxes/{s.Id}{path}") { Content = body is null ? null : JsonContent.Create(body) };
+    request.Headers.Add("X-Sandbox-Key", s.Key);
+    var response = await http.SendAsync(request);
+    await response.Content.LoadIntoBufferAsync();
+    return response;
+}
+
+static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
+
+static string Met(bool met, bool notJudged = false) => notJudged ? "(smoke)" : met ? "yes" : "no";
+
+static double Rss(int pid) =>
+    double.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+static double Slope(List<(double X, double Y)> points)
+{
+    if (points.Count < 3)
+    {
+        return 0;
+    }
+
+    var mx = points.Average(p => p.X);
+    var my = points.Average(p => p.Y);
+    var d = points.Sum(p => (p.X - mx) * (p.X - mx));
+    return d == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / d;
+}
+
+static async Task Ready(Uri uri, string path, bool post = false)
+{
+    using var http = new HttpClient { BaseAddress = uri };
+    for (var attempt = 0; attempt < 300; attempt++)
+    {
+        try
+        {
+            var response = post ? await http.PostAsJsonAsync(path, new { context = "ready" }) : await http.GetAsync(path);
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    throw new InvalidOperationException($"{uri} did not become ready.");
+}
+
+static Process Start(string dll, string arguments, Dictionary<string, string> environment)
+{
+    var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var (key, value) in environment)
+    {
+        start.Environment[key] = value;
+    }
+
+    var process = Process.Start(start)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } };
+    return process;
+}
+
+static int FreePort()
+{
+    using var probe = new TcpListener(IPAddress.Loopback, 0);
+    probe.Start();
+    return ((IPEndPoint)probe.LocalEndpoint).Port;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "NdisMock.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run from within the NdisMock repository.");
+}
+
+static void Run(string file, string arguments)
+{
+    using var process = Process.Start(file, arguments);
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {arguments} failed.");
+    }
+}
+
+internal sealed record Sandbox(HttpClient Http, string Id, string Key, string Af);
+
+internal sealed record Stats(double Rate, double P50, double P99)
+{
+    public static Stats Of(List<double> latencies, int requestsPerIteration, TimeSpan duration)
+    {
+        latencies.Sort();
+        double At(double q) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
+        var rate = duration > TimeSpan.Zero ? latencies.Count * requestsPerIteration / duration.TotalSeconds : 0;
+        return new Stats(rate, At(0.50), At(0.99));
+    }
+}
