@@ -38,4 +38,16 @@ public sealed class WaitTests
 
         Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task Wait_OnAVirtualClockSandbox_EndsOnTheHostsClock_NotTheSandboxes()
+    {
+        var host = new FakeTimeProvider();
+        var sandbox = new Sandbox(new SandboxOptions { VirtualClock = true }, host);
+        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5));
+
+        host.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }

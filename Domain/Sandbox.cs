@@ -10,6 +10,9 @@ public sealed partial class Sandbox
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
+
+    /// <summary>The host's clock: what callers wait on, even when the sandbox keeps virtual time.</summary>
+    private readonly TimeProvider _hostTime;
     private readonly Journal _journal;
     private readonly HandleIssuer _handles;
     private readonly Queue<Violation> _violations = new();
@@ -33,7 +36,8 @@ public sealed partial class Sandbox
     public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
     {
         Options = options ?? new SandboxOptions();
-        _time = Options.VirtualClock ? new VirtualClock((time ?? TimeProvider.System).GetUtcNow()) : time ?? TimeProvider.System;
+        _hostTime = time ?? TimeProvider.System;
+        _time = Options.VirtualClock ? new VirtualClock(_hostTime.GetUtcNow()) : _hostTime;
         _network = new Network(Options.Profile);
         _journal = new Journal(Options.JournalCapacity);
         _handles = new HandleIssuer(handleTag ?? HandleIssuer.NewTag());
@@ -227,7 +231,7 @@ public sealed partial class Sandbox
 
     /// <summary>
     /// Waits until the journal holds an event after <paramref name="after"/>, or until <paramref name="timeout"/> has
-    /// passed on the sandbox's clock. True when there is such an event.
+    /// passed on the host's clock (a virtual clock never moves by itself). True when there is such an event.
     /// </summary>
     public async Task<bool> WaitForEventAfterAsync(long after, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
@@ -250,7 +254,7 @@ public sealed partial class Sandbox
 
         try
         {
-            await appended.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            await appended.Task.WaitAsync(timeout, _hostTime, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)
