@@ -300,4 +300,33 @@ public sealed class NetworkTests
         Assert.Equal(start + TimeSpan.FromMilliseconds(5999), sandbox.Now);
         Assert.Null(new Sandbox().AdvanceClock(TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public void ConnectionIds_RunOverIntoTheNextVpi_WhenVpiZerosVcisAreAllInUse()
+    {
+        // Found by the benchmark: the 65,504th concurrent call threw (a 500), and each allocation scanned every VCI in use.
+        var network = new Network(AdapterProfile.AtmOc3);
+        CallParameters? last = null;
+        for (var i = 0; i < 65_505; i++)
+        {
+            last = network.Reserve($"vc-{i}", CallParameterDefaults.For(AddressFamilyType.Q2931));
+        }
+
+        Assert.Equal((1, 32), ((int)last!.MediaParameters!.Atm!.Vpi, (int)last.MediaParameters.Atm.Vci));
+        network.Release("vc-5");
+        var reused = network.Reserve("again", CallParameterDefaults.For(AddressFamilyType.Q2931));
+        Assert.Equal((0, 37), ((int)reused.MediaParameters!.Atm!.Vpi, (int)reused.MediaParameters.Atm.Vci));
+    }
+
+    [Fact]
+    public void ConnectionIds_WhenEveryVpiVciIsInUse_AnswerVcNotAvailable()
+    {
+        var network = new Network(AdapterProfile.AtmOc3, maxVpi: 0);
+        for (var i = 0; i < 65_504; i++)
+        {
+            network.Reserve($"vc-{i}", CallParameterDefaults.For(AddressFamilyType.Q2931));
+        }
+
+        Assert.Equal(NdisStatuses.VcNotAvailable, network.Refusal("one-more", CallParameterDefaults.For(AddressFamilyType.Q2931)));
+    }
 }

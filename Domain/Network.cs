@@ -2,26 +2,32 @@ namespace NdisMock.Domain;
 
 /// <summary>What a call holds on the link while it exists.</summary>
 /// <param name="Amount">ATM: cells per second; ISDN: B-channels.</param>
-/// <param name="Vci">ATM: the VCI on VPI 0.</param>
+/// <param name="ConnectionId">ATM: the VPI/VCI pair, as an index (see <see cref="Network"/>).</param>
 /// <param name="BChannels">ISDN: the channels held, as a bit mask (bit 0 = B1).</param>
-public sealed record Reservation(long Amount, ushort? Vci, uint BChannels);
+public sealed record Reservation(long Amount, int? ConnectionId, uint BChannels);
 
 /// <summary>A network's usage, as GetSandbox shows it.</summary>
 public sealed record NetworkView(Medium Medium, long Capacity, long Reserved, int Calls);
 
 /// <summary>
 /// The link behind a sandbox's MCM: connection admission control and connection identifiers. An ATM call reserves its
-/// peak cell rate (CBR and VBR; ABR its minimum; UBR nothing) and a VCI on VPI 0; an ISDN call its B-channels (one per
-/// 64 kbit/s of peak bandwidth). Reservations are kept per VC while its call exists and given back when it closes.
+/// peak cell rate (CBR and VBR; ABR its minimum; UBR nothing) and a VPI/VCI (UNI: VPI 0-255, VCI 32-65535, the lowest
+/// free pair first); an ISDN call its B-channels (one per 64 kbit/s of peak bandwidth). Reservations are kept per VC
+/// while its call exists and given back when it closes.
 /// </summary>
-internal sealed class Network(AdapterProfile profile)
+internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
 {
     public const ushort FirstVci = 32;
+    private const int VcisPerVpi = 65536 - FirstVci;
     private const uint BytesPerBChannel = 8000;
     private readonly Dictionary<string, Reservation> _held = new(StringComparer.Ordinal);
-    private readonly HashSet<ushort> _vcis = [];
+    private readonly HashSet<int> _ids = [];
+    private readonly SortedSet<int> _released = [];
+    private int _next;
     private long _reserved;
     private uint _channels;
+
+    private int ConnectionIds => (maxVpi + 1) * VcisPerVpi;
 
     public NetworkView View => new(profile.Medium, profile.Capacity, _reserved, _held.Count);
 
@@ -41,10 +47,14 @@ internal sealed class Network(AdapterProfile profile)
             return profile.Medium == Medium.Atm ? NdisStatuses.CellrateNotAvailable : NdisStatuses.Resources;
         }
 
-        var vci = parameters.MediaParameters?.Atm?.Vci ?? 0;
-        if (profile.Medium == Medium.Atm && held is null && vci != 0 && (vci < FirstVci || _vcis.Contains(vci)))
+        if (profile.Medium == Medium.Atm && held is null)
         {
-            return NdisStatuses.VcNotAvailable;
+            var wanted = Requested(parameters);
+            var unavailable = wanted is { } id ? id < 0 || id >= ConnectionIds || _ids.Contains(id) : _ids.Count >= ConnectionIds;
+            if (unavailable)
+            {
+                return NdisStatuses.VcNotAvailable;
+            }
         }
 
         return null;
@@ -59,10 +69,10 @@ internal sealed class Network(AdapterProfile profile)
         Reservation reservation;
         if (profile.Medium == Medium.Atm)
         {
-            var wanted = parameters.MediaParameters?.Atm?.Vci ?? 0;
-            var vci = previous?.Vci ?? (wanted >= FirstVci ? wanted : NextVci());
-            _vcis.Add(vci);
-            reservation = new Reservation(amount, vci, 0);
+            var id = previous?.ConnectionId ?? Requested(parameters) ?? NextId();
+            _ids.Add(id);
+            _released.Remove(id);
+            reservation = new Reservation(amount, id, 0);
         }
         else
         {
@@ -94,9 +104,13 @@ internal sealed class Network(AdapterProfile profile)
         if (_held.Remove(vc, out var held))
         {
             _reserved -= held.Amount;
-            if (held.Vci is { } vci)
+            if (held.ConnectionId is { } id)
             {
-                _vcis.Remove(vci);
+                _ids.Remove(id);
+                if (id < _next)
+                {
+                    _released.Add(id);
+                }
             }
 
             _channels &= ~held.BChannels;
@@ -106,7 +120,9 @@ internal sealed class Network(AdapterProfile profile)
     public void Clear()
     {
         _held.Clear();
-        _vcis.Clear();
+        _ids.Clear();
+        _released.Clear();
+        _next = 0;
         _reserved = 0;
         _channels = 0;
     }
@@ -115,25 +131,34 @@ internal sealed class Network(AdapterProfile profile)
     public static CallParameters WithIds(CallParameters parameters, Reservation reservation)
     {
         var media = parameters.MediaParameters ?? new MediaParameters(MediaParameterFlags.TransmitVc | MediaParameterFlags.ReceiveVc, 0, 0);
-        media = reservation.Vci is { } vci
-            ? media with { Atm = (media.Atm ?? DefaultAtm()) with { Vpi = 0, Vci = vci } }
+        media = reservation.ConnectionId is { } id
+            ? media with { Atm = (media.Atm ?? DefaultAtm()) with { Vpi = (ushort)(id / VcisPerVpi), Vci = (ushort)(FirstVci + (id % VcisPerVpi)) } }
             : media with { Isdn = new IsdnMediaParameters(reservation.BChannels) };
         return parameters with { MediaParameters = media };
     }
 
     private static AtmMediaParameters DefaultAtm() => CallParameterDefaults.For(AddressFamilyType.Q2931).MediaParameters!.Atm!;
 
-    private ushort NextVci()
+    /// <summary>The connection id the parameters ask for (a VCI of 0 leaves the choice to the MCM), or -1 for one that does not exist.</summary>
+    private static int? Requested(CallParameters parameters) =>
+        parameters.MediaParameters?.Atm is { Vci: not 0 } atm
+            ? atm.Vci < FirstVci ? -1 : (atm.Vpi * VcisPerVpi) + (atm.Vci - FirstVci)
+            : null;
+
+    /// <summary>The lowest id given back since, or else the next one never used.</summary>
+    private int NextId()
     {
-        for (var vci = FirstVci; vci < ushort.MaxValue; vci++)
+        if (_released.Count > 0)
         {
-            if (!_vcis.Contains(vci))
-            {
-                return vci;
-            }
+            return _released.Min;
         }
 
-        throw new InvalidOperationException("Every VCI is in use.");
+        while (_ids.Contains(_next))
+        {
+            _next++;
+        }
+
+        return _next++;
     }
 
     private static int BitCount(uint value) => System.Numerics.BitOperations.PopCount(value);

@@ -12,6 +12,9 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 var smoke = args.Contains("--smoke");
+var singleOnly = args.Contains("--single");
+var wrkSeconds = smoke ? 1 : 5;
+var preCreated = smoke ? 60_000 : 400_000;
 var seconds = smoke ? 2 : 10;
 var connections = 16;
 var callbackRounds = smoke ? 50 : 2000;
@@ -31,6 +34,7 @@ using var mock = Start(Path.Combine(root, "Api", "bin", "Release", "net10.0", "N
     ["Logging__LogLevel__Default"] = "Warning",
     ["Sandboxes__RateLimitPermits"] = "10000000",
     ["Sandboxes__MaxVcsPerSandbox"] = "2000000",
+    ["Sandboxes__MaxPendingOperationsPerSandbox"] = "1000000",
     ["Sandboxes__MaxSandboxes"] = "100000",
     ["Sandboxes__JournalCapacity"] = "10000",
     ["Sandboxes__ViolationCapacity"] = "1000",
@@ -43,6 +47,46 @@ var wireUri = new Uri($"http://127.0.0.1:{wirePort}");
 await Ready(mockUri, "/health/ready");
 await Ready(baseUri, "/json", post: true);
 await Ready(wireUri, "/stub", post: true);
+
+// 0. Single operations driven by wrk (C, a light client), so that the servers, not the client, set the pace.
+var wrkRows = new List<(string Name, Stats Stats)>();
+if (File.Exists("/usr/bin/wrk") || File.Exists("/usr/local/bin/wrk"))
+{
+    var wrkDir = Path.Combine(root, "bench", "wrk");
+    wrkRows.Add(("baseline JSON POST", await Wrk(baseUri, "/json", Path.Combine(wrkDir, "post.lua"), new() { ["BODY"] = """{"context":"x"}""" })));
+    wrkRows.Add(("WireMock.Net stub", await Wrk(wireUri, "/stub", Path.Combine(wrkDir, "post.lua"), new() { ["BODY"] = """{"context":"x"}""" })));
+    var s1 = await NewSandbox(mockUri);
+    wrkRows.Add(("NdisCoCreateVc", await Wrk(mockUri, $"/sandboxes/{s1.Id}/client/address-families/{s1.Af}/vcs", Path.Combine(wrkDir, "post.lua"), new() { ["BODY"] = """{"protocolVcContext":"b"}""", ["KEY"] = s1.Key })));
+    var s2 = await NewSandbox(mockUri);
+    await Put(s2, "/behaviors/ProtocolCmMakeCall", new { mode = "Complete", status = "NDIS_STATUS_SUCCESS" });
+    await FillVcs(s2, preCreated);
+    var tag = s2.Af.Split('-')[1];
+    wrkRows.Add(("NdisClMakeCall (complete at once)", await Wrk(mockUri, "/", Path.Combine(wrkDir, "sequence.lua"), new()
+    {
+        ["PREFIX"] = $"/sandboxes/{s2.Id}/client/vcs/vc-{tag}-", ["SUFFIX"] = "/call", ["BODY"] = "{}", ["KEY"] = s2.Key,
+    })));
+    var s3 = await NewSandbox(mockUri);
+    await FillVcs(s3, preCreated);
+    await PendCalls(s3, preCreated);
+    tag = s3.Af.Split('-')[1];
+    wrkRows.Add(("CompletePendingOperation", await Wrk(mockUri, "/", Path.Combine(wrkDir, "sequence.lua"), new()
+    {
+        ["PREFIX"] = $"/sandboxes/{s3.Id}/pending/op-{tag}-", ["SUFFIX"] = "/complete", ["BODY"] = """{"status":"NDIS_STATUS_SUCCESS"}""", ["KEY"] = s3.Key,
+    })));
+    await Send(s1.Http, s1, HttpMethod.Delete, "", null);
+    await Send(s2.Http, s2, HttpMethod.Delete, "", null);
+    await Send(s3.Http, s3, HttpMethod.Delete, "", null);
+}
+else
+{
+    Console.WriteLine("  wrk not found (apt-get install wrk): single operations are measured with the .NET driver only.");
+}
+
+if (singleOnly)
+{
+    PrintWrk();
+    return 0;
+}
 
 // 1. Single operations, each worker on its own sandbox (its own VCs), against the baseline's and WireMock.Net's POST.
 var basePost = await Load("baseline JSON POST", baseUri, async (http, _, _) => (await http.PostAsJsonAsync("/json", new { context = "x" })).IsSuccessStatusCode);
@@ -125,6 +169,7 @@ using (var stop = new CancellationTokenSource(TimeSpan.FromMinutes(sustainedMinu
 var warm = samples.Where(s => s.Minute >= sustainedMinutes / 5).ToList();
 var slope = Slope(warm);
 
+PrintWrk();
 Console.WriteLine();
 Console.WriteLine($"NdisMock benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {(smoke ? "smoke" : "full")} run, {connections} connections, .NET load driver on the same machine");
 Console.WriteLine();
@@ -152,6 +197,70 @@ Console.WriteLine($"| RSS with {idleVcs:N0} idle VCs | {rssIdle:F0} MiB (before 
 Console.WriteLine($"| make+close call p50 at 1k vs {idleVcs:N0} VCs | {at1k.P50:F2} ms vs {atMany.P50:F2} ms | {atMany.P50 / at1k.P50:F2} | ≤ 1.2 | {Met(atMany.P50 <= 1.2 * at1k.P50, smoke)} |");
 Console.WriteLine($"| RSS over {sustainedMinutes} min of lifecycles | {samples.First().Rss:F0} → {samples.Last().Rss:F0} MiB, trend after warm-up {slope:+0.0;-0.0} MiB/min | | no growth trend | {Met(slope < 2, smoke)} |");
 return 0;
+
+void PrintWrk()
+{
+    if (wrkRows.Count == 0)
+    {
+        return;
+    }
+
+    var basePost = wrkRows[0].Stats;
+    var wirePost = wrkRows[1].Stats;
+    Console.WriteLine();
+    Console.WriteLine($"Single operations with wrk (-t2 -c{connections}, {wrkSeconds} s each; each NDIS request names a fresh VC or pending request):");
+    Console.WriteLine();
+    Console.WriteLine("| operation | figure | ratio | target | met |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (var (name, s) in wrkRows)
+    {
+        var ndis = name.StartsWith("Ndis", StringComparison.Ordinal) || name.StartsWith("Complete", StringComparison.Ordinal);
+        var ratio = ndis ? $"{s.Rate / basePost.Rate:F2} × baseline, {s.Rate / wirePost.Rate:F2} × WireMock.Net" : $"{s.Rate / basePost.Rate:F2} × baseline";
+        var met = ndis ? Met(s.Rate >= 0.6 * basePost.Rate && s.Rate >= 2 * wirePost.Rate, smoke) : "";
+        Console.WriteLine($"| {name} | {s.Rate:N0} req/s, p50 {s.P50:F2} ms, p99 {s.P99:F2} ms{(s.Failures > 0 ? $", {s.Failures} non-2xx" : "")} | {ratio} | {(ndis ? "≥ 0.6 × baseline, ≥ 2 × WireMock.Net" : "")} | {met} |");
+    }
+}
+
+async Task<Stats> Wrk(Uri uri, string path, string script, Dictionary<string, string> environment)
+{
+    var start = new ProcessStartInfo("wrk", $"-t2 -c{connections} -d{wrkSeconds}s --latency -s \"{script}\" {new Uri(uri, path)}") { RedirectStandardOutput = true };
+    foreach (var (key, value) in environment)
+    {
+        start.Environment[key] = value;
+    }
+
+    start.Environment["THREADS"] = "2";
+    using var wrk = Process.Start(start)!;
+    var output = await wrk.StandardOutput.ReadToEndAsync();
+    await wrk.WaitForExitAsync();
+    double Ms(string quantile)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(output, $@"\s{quantile}%\s+([\d.]+)(us|ms|s)");
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    var rate = double.Parse(System.Text.RegularExpressions.Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+    var bad = System.Text.RegularExpressions.Regex.Match(output, @"Non-2xx or 3xx responses: (\d+)");
+    var stats = new Stats(rate, Ms("50"), Ms("99")) { Failures = bad.Success ? long.Parse(bad.Groups[1].Value, CultureInfo.InvariantCulture) : 0 };
+    Console.WriteLine($"  wrk {path}: {stats.Rate:N0} req/s, p50 {stats.P50:F2} ms, p99 {stats.P99:F2} ms, non-2xx {stats.Failures}");
+    return stats;
+}
+
+async Task PendCalls(Sandbox s, int count)
+{
+    var tag = s.Af.Split('-')[1];
+    var next = 0L;
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+    {
+        using var http = new HttpClient { BaseAddress = mockUri };
+        long n;
+        while ((n = Interlocked.Increment(ref next)) <= count)
+        {
+            (await Post(http, s, $"/client/vcs/vc-{tag}-{n}/call", new { })).EnsureSuccessStatusCode();
+        }
+    }));
+}
 
 async Task<bool> Lifecycle(HttpClient http, Sandbox s)
 {
@@ -406,6 +515,8 @@ internal sealed record Sandbox(HttpClient Http, string Id, string Key, string Af
 
 internal sealed record Stats(double Rate, double P50, double P99)
 {
+    public long Failures { get; init; }
+
     public static Stats Of(List<double> latencies, int requestsPerIteration, TimeSpan duration)
     {
         latencies.Sort();
