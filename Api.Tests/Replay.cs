@@ -34,7 +34,12 @@ internal static class Replay
 
     /// <summary>The journal without timestamps, one JSON line per event, for comparison.</summary>
     public static string[] Lines(IEnumerable<NdisEvent> journal) =>
-        [.. journal.Select(e => JsonSerializer.Serialize(e with { Timestamp = default }, Json))];
+        [.. journal.Select(e =>
+        {
+            var json = JsonSerializer.SerializeToNode(e, Json)!.AsObject();
+            json.Remove(nameof(NdisEvent.Timestamp));
+            return json.ToJsonString();
+        })];
 
     /// <summary>
     /// A sandbox's state for comparison: without timestamps, and without the violation count, since refused calls are

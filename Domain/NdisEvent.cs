@@ -92,10 +92,11 @@ public enum EventName
 /// </summary>
 public sealed record NdisEvent
 {
-    /// <summary>1, 2, 3 … per sandbox, gap-free, never reused.</summary>
-    public long Sequence { get; init; }
+    /// <summary>1, 2, 3 … per sandbox, gap-free, never reused. Stamped by the journal on append.</summary>
+    public long Sequence { get; internal set; }
 
-    public DateTimeOffset Timestamp { get; init; }
+    /// <summary>When the journal appended the event (the sandbox's clock).</summary>
+    public DateTimeOffset Timestamp { get; internal set; }
 
     public required EventName Name { get; init; }
 
