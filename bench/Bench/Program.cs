@@ -48,6 +48,16 @@ await Ready(mockUri, "/health/ready");
 await Ready(baseUri, "/json", post: true);
 await Ready(wireUri, "/stub", post: true);
 
+// Warm every server's paths up first, so no measured run pays for tier-0 JIT code.
+var warmSandboxes = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
+await Load("warm-up NdisMock", mockUri, (http, w, _) => Lifecycle(http, warmSandboxes[w]), requestsPerIteration: 6, duration: TimeSpan.FromSeconds(smoke ? 1 : 3));
+await Load("warm-up baseline", baseUri, async (http, _, _) => (await http.PostAsJsonAsync("/json", new { context = "x" })).IsSuccessStatusCode, duration: TimeSpan.FromSeconds(smoke ? 1 : 2));
+await Load("warm-up WireMock.Net", wireUri, async (http, _, _) => (await http.PostAsync("/stub", JsonContent.Create(new { context = "x" }))).IsSuccessStatusCode, duration: TimeSpan.FromSeconds(smoke ? 1 : 2));
+foreach (var s in warmSandboxes)
+{
+    await Send(s.Http, s, HttpMethod.Delete, "", null);
+}
+
 // 0. Single operations driven by wrk (C, a light client), so that the servers, not the client, set the pace.
 var wrkRows = new List<(string Name, Stats Stats)>();
 if (File.Exists("/usr/bin/wrk") || File.Exists("/usr/local/bin/wrk"))
