@@ -8,9 +8,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.SignalR.Client;
+using static NdisMock.Tools.ToolSupport;
 
 var minutes = Option("--minutes", 10.0);
 var sandboxCount = (int)Option("--sandboxes", 16);
@@ -188,52 +188,6 @@ async Task WaitReady()
 }
 
 static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
-
-static double Rss(int pid) =>
-    double.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-
-static double Slope(List<(double X, double Y)> points)
-{
-    if (points.Count < 3)
-    {
-        return 0;
-    }
-
-    var mx = points.Average(p => p.X);
-    var my = points.Average(p => p.Y);
-    var denominator = points.Sum(p => (p.X - mx) * (p.X - mx));
-    return denominator == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / denominator;
-}
-
-static int FreePort()
-{
-    using var probe = new TcpListener(IPAddress.Loopback, 0);
-    probe.Start();
-    return ((IPEndPoint)probe.LocalEndpoint).Port;
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "NdisMock.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from within the NdisMock repository.");
-}
-
-static void Run(string file, string arguments)
-{
-    using var process = Process.Start(file, arguments);
-    process.WaitForExit();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{file} {arguments} failed.");
-    }
-}
 
 double Option(string name, double fallback)
 {

@@ -4,12 +4,11 @@
 //   dotnet run -c Release --project bench/Bench -- --smoke      a few seconds per scenario, proves it still works
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using static NdisMock.Tools.ToolSupport;
 
 var smoke = args.Contains("--smoke");
 var singleOnly = args.Contains("--single");
@@ -435,22 +434,6 @@ static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse
 
 static string Met(bool met, bool notJudged = false) => notJudged ? "(smoke)" : met ? "yes" : "no";
 
-static double Rss(int pid) =>
-    double.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-
-static double Slope(List<(double X, double Y)> points)
-{
-    if (points.Count < 3)
-    {
-        return 0;
-    }
-
-    var mx = points.Average(p => p.X);
-    var my = points.Average(p => p.Y);
-    var d = points.Sum(p => (p.X - mx) * (p.X - mx));
-    return d == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / d;
-}
-
 static async Task Ready(Uri uri, string path, bool post = false)
 {
     using var http = new HttpClient { BaseAddress = uri };
@@ -489,36 +472,6 @@ static Process Start(string dll, string arguments, Dictionary<string, string> en
     process.BeginErrorReadLine();
     AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } };
     return process;
-}
-
-static int FreePort()
-{
-    using var probe = new TcpListener(IPAddress.Loopback, 0);
-    probe.Start();
-    return ((IPEndPoint)probe.LocalEndpoint).Port;
-}
-
-static string FindRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-    {
-        if (File.Exists(Path.Combine(dir.FullName, "NdisMock.sln")))
-        {
-            return dir.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run from within the NdisMock repository.");
-}
-
-static void Run(string file, string arguments)
-{
-    using var process = Process.Start(file, arguments);
-    process.WaitForExit();
-    if (process.ExitCode != 0)
-    {
-        throw new InvalidOperationException($"{file} {arguments} failed.");
-    }
 }
 
 internal sealed record Sandbox(HttpClient Http, string Id, string Key, string Af);

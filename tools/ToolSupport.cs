@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NdisMock.Tools;
+
+/// <summary>What the benchmark and the soak both need: ports, the repository, processes, memory and trends.</summary>
+internal static class ToolSupport
+{
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The repository root, found from the tool's binaries by the solution file.</summary>
+    public static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NdisMock.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from within the NdisMock repository.");
+    }
+
+    /// <summary>Runs a command to completion, throwing when it fails.</summary>
+    public static void Run(string file, string arguments)
+    {
+        using var process = Process.Start(file, arguments);
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} failed.");
+        }
+    }
+
+    /// <summary>A process's resident set size in MiB, from /proc.</summary>
+    public static double Rss(int pid) =>
+        double.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+    /// <summary>The least-squares slope of the points (0 for fewer than three).</summary>
+    public static double Slope(List<(double X, double Y)> points)
+    {
+        if (points.Count < 3)
+        {
+            return 0;
+        }
+
+        var mx = points.Average(p => p.X);
+        var my = points.Average(p => p.Y);
+        var denominator = points.Sum(p => (p.X - mx) * (p.X - mx));
+        return denominator == 0 ? 0 : points.Sum(p => (p.X - mx) * (p.Y - my)) / denominator;
+    }
+}
