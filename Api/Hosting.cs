@@ -44,23 +44,26 @@ internal static class Hosting
     });
 
     /// <summary>Bodies larger than the limit answer 413 before anything reads them.</summary>
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {
-        var max = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value.MaxRequestBodySize;
-        if (http.Request.ContentLength > max)
+        var max = app.ApplicationServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value.MaxRequestBodySize;
+        return app.Use(async (http, next) =>
         {
-            await Problems.Plain(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                $"The body is {http.Request.ContentLength} bytes; this instance accepts at most {max} (Sandboxes__MaxRequestBodySize).").ExecuteAsync(http);
-            return;
-        }
+            if (http.Request.ContentLength > max)
+            {
+                await Problems.Plain(StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                    $"The body is {http.Request.ContentLength} bytes; this instance accepts at most {max} (Sandboxes__MaxRequestBodySize).").ExecuteAsync(http);
+                return;
+            }
 
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = max;
-        }
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+            {
+                feature.MaxRequestBodySize = max;
+            }
 
-        await next(http);
-    });
+            await next(http);
+        });
+    }
 
     /// <summary>/health answers while the process serves; /health/ready once the sandbox store is up, with its load.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)

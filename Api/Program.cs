@@ -3,6 +3,7 @@ using NdisMock.Api.Observation;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
 using NdisMock.Api.Sandboxes;
+using Microsoft.Extensions.Options;
 using NdisMock.Hubs;
 using OpenTelemetry.Metrics;
 
@@ -33,8 +34,8 @@ builder.Services.AddNdisMockSwagger();
 builder.Services.AddSandboxRateLimits();
 builder.Services.AddHealthChecks().AddCheck<SandboxStoreHealthCheck>("sandboxes", tags: ["ready"]);
 builder.Services.AddSingleton<NdisMetrics>();
-builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
-    options.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>($"{SandboxHostingOptions.Section}:MaxRequestBodySize") ?? 64 * 1024);
+builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+    .Configure<IOptions<SandboxHostingOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodySize);
 if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
 {
     builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

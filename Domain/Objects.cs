@@ -178,9 +178,6 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     /// <summary>The parameters of the call as last agreed.</summary>
     public CallParameters? CallParameters { get; set; }
 
-    /// <summary>The SAP an incoming call on this VC was offered on.</summary>
-    public string? SapHandle { get; set; }
-
     /// <summary>The last offer on this VC was rejected by the client.</summary>
     public bool OfferRejected { get; set; }
 

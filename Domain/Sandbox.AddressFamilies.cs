@@ -54,9 +54,7 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                Emit(call with { Status = behavior.Status });
-                Emit(handler with { Status = behavior.Status });
-                return Completed(behavior.Status);
+                return Answered(behavior.Status, call, handler);
             }
 
             af.CallMgrAfContext = $"cm-{af.Handle}";
@@ -133,8 +131,7 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Emit(call with { Status = behavior.Status });
-            Emit(handler with { Status = behavior.Status });
+            Answered(behavior.Status, call, handler);
             if (behavior.Status.IsSuccess)
             {
                 CloseAf(af);
@@ -281,9 +278,7 @@ public sealed partial class Sandbox
             var status = refusal ?? behavior.Status;
             if (!status.IsSuccess)
             {
-                Emit(call with { Status = status });
-                Emit(handler with { Status = status });
-                return Completed(status);
+                return Answered(status, call, handler);
             }
 
             entry.CallMgrSapContext = $"cm-{entry.Handle}";
@@ -363,8 +358,7 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Emit(call with { Status = behavior.Status });
-            Emit(handler with { Status = behavior.Status });
+            Answered(behavior.Status, call, handler);
             if (behavior.Status.IsSuccess)
             {
                 sap.Apply(SapTrigger.DeregisterSucceeded);

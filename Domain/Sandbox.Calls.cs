@@ -38,16 +38,13 @@ public sealed partial class Sandbox
             if (multipoint && !SupportsMultipoint(vc.Af))
             {
                 // PROTOCOL_CM_MAKE_CALL: NOT_SUPPORTED when the medium has no point-to-multipoint calls.
-                Emit(call with { Status = NdisStatuses.NotSupported });
-                Emit(handler with { Status = NdisStatuses.NotSupported });
-                return Completed(NdisStatuses.NotSupported);
+                return Answered(NdisStatuses.NotSupported, call, handler);
             }
 
             if (_network.Refusal(vc.Handle, parameters) is { } full)
             {
                 // The MCM's admission control refuses before any signalling: no cell rate, channel or VCI left.
-                Emit(call with { Status = full });
-                Emit(handler with { Status = full });
+                Answered(full, call, handler);
                 vc.Apply(CallTrigger.MakeCallFailed);
                 return Completed(full);
             }
@@ -246,9 +243,7 @@ public sealed partial class Sandbox
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
                 // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close (R-CALL-11).
-                Emit(call with { Status = NdisStatuses.InvalidData });
-                Emit(handler with { Status = NdisStatuses.InvalidData });
-                return Completed(NdisStatuses.InvalidData);
+                return Answered(NdisStatuses.InvalidData, call, handler);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseCall);
@@ -264,14 +259,11 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                Emit(call with { Status = behavior.Status });
-                Emit(handler with { Status = behavior.Status });
-                return Completed(behavior.Status);
+                return Answered(behavior.Status, call, handler);
             }
 
             RequireNothingElsePending(vc);
-            Emit(call with { Status = behavior.Status });
-            Emit(handler with { Status = behavior.Status });
+            Answered(behavior.Status, call, handler);
             if (vc.Activation == Activation.Active)
             {
                 // R-CALL-8: a successful close means the call is closed and the VC deactivated.
@@ -417,7 +409,6 @@ public sealed partial class Sandbox
             }
 
             StartCall(vc, multipoint: false, initialParty: null, parameters);
-            vc.SapHandle = sap.Handle;
             vc.Apply(CallTrigger.Offer);
             var op = Pend(EventName.ProtocolClIncomingCall, EventName.NdisClIncomingCallComplete, Role.Client, vc.Handle, af: vc.Af,
                 sap: sap.Handle, vc: vc.Handle, parameters: parameters);
@@ -541,9 +532,7 @@ public sealed partial class Sandbox
             };
             if (_network.Refusal(vc.Handle, callParameters) is { } full)
             {
-                Emit(call with { Status = full });
-                Emit(handler with { Status = full });
-                return Completed(full);
+                return Answered(full, call, handler);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmModifyCallQoS);
@@ -556,8 +545,7 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Emit(call with { Status = behavior.Status });
-            Emit(handler with { Status = behavior.Status });
+            Answered(behavior.Status, call, handler);
             if (behavior.Status.IsSuccess)
             {
                 // R-CALL-17: new parameters take effect through NdisMCmActivateVc.

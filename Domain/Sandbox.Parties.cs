@@ -47,9 +47,7 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                Emit(call with { Status = behavior.Status });
-                Emit(handler with { Status = behavior.Status });
-                return Completed(behavior.Status);
+                return Answered(behavior.Status, call, handler);
             }
 
             party.CallMgrPartyContext = $"cm-{party.Handle}";
@@ -122,9 +120,7 @@ public sealed partial class Sandbox
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
                 // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop (R-CALL-11).
-                Emit(call with { Status = NdisStatuses.InvalidData });
-                Emit(handler with { Status = NdisStatuses.InvalidData });
-                return Completed(NdisStatuses.InvalidData);
+                return Answered(NdisStatuses.InvalidData, call, handler);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDropParty);
@@ -138,8 +134,7 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Emit(call with { Status = behavior.Status });
-            Emit(handler with { Status = behavior.Status });
+            Answered(behavior.Status, call, handler);
             if (behavior.Status.IsSuccess)
             {
                 RetireParties(party);

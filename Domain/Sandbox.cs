@@ -178,6 +178,17 @@ public sealed partial class Sandbox
         return new Outcome { Kind = OutcomeKind.Completed, Status = status, Violation = violation };
     }
 
+    /// <summary>
+    /// The call returns what the handler NDIS invoked for it answered: both are journaled with that one status, and the
+    /// call completes with it.
+    /// </summary>
+    private Outcome Answered(NdisStatus status, NdisEvent call, NdisEvent handler)
+    {
+        Emit(call with { Status = status });
+        Emit(handler with { Status = status });
+        return Completed(status);
+    }
+
     /// <summary>Records a Warning (or, for strictness-dependent rules, a downgraded Error) that lets the call go on.</summary>
     private void Warn(Rule rule, string detail) => _turnWarnings.Add(NewViolation(rule, Severity.Warning, detail));
 

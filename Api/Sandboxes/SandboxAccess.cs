@@ -22,12 +22,20 @@ internal static class SandboxAccess
     /// <summary>Marks a route only the operator may call.</summary>
     public static RouteHandlerBuilder RequireOperator(this RouteHandlerBuilder route) => route.WithMetadata(OperatorRequired.Instance);
 
-    public static IApplicationBuilder UseSandboxKeys(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    public static IApplicationBuilder UseSandboxKeys(this IApplicationBuilder app)
+    {
+        // Singletons, resolved once rather than on every request.
+        var store = app.ApplicationServices.GetRequiredService<SandboxStore>();
+        var log = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("NdisMock.Sandboxes");
+        return app.Use((http, next) => Admit(http, next, store, log));
+    }
+
+    private static async Task Admit(HttpContext http, RequestDelegate next, SandboxStore store, ILogger log)
     {
         var metadata = http.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<OperatorRequired>() is not null)
         {
-            if (OperatorRefusal(http) is { } refused)
+            if (OperatorRefusal(http, store) is { } refused)
             {
                 await refused.ExecuteAsync(http);
                 return;
@@ -43,7 +51,6 @@ internal static class SandboxAccess
             return;
         }
 
-        var store = http.RequestServices.GetRequiredService<SandboxStore>();
         var id = http.GetRouteValue("sandboxId") as string ?? "";
         var entry = store.Find(id);
         var asOperator = metadata.GetMetadata<OperatorAllowed>() is not null && store.OperatorKeyMatches(http.Request.Headers[OperatorHeader]);
@@ -62,20 +69,18 @@ internal static class SandboxAccess
 
         store.Touch(entry!);
         http.Items[ItemKey] = entry;
-        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NdisMock.Sandboxes");
         using (log.BeginScope(new Dictionary<string, object> { ["SandboxId"] = id }))
         {
             await next(http);
         }
-    });
+    }
 
     /// <summary>The sandbox the key check admitted this request to.</summary>
     public static SandboxEntry Sandbox(this HttpContext http) =>
         http.Items[ItemKey] as SandboxEntry ?? throw new InvalidOperationException("The route is not behind RequireSandboxKey.");
 
-    private static ProblemHttpResult? OperatorRefusal(HttpContext http)
+    private static ProblemHttpResult? OperatorRefusal(HttpContext http, SandboxStore store)
     {
-        var store = http.RequestServices.GetRequiredService<SandboxStore>();
         if (!store.HasOperator)
         {
             return Problems.Plain(StatusCodes.Status403Forbidden, "No operator configured", "This instance has no operator key (Operator__Key), so nobody may list sandboxes.");
