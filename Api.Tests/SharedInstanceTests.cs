@@ -185,6 +185,31 @@ public sealed class SharedInstanceTests(NdisMockApplication app) : IClassFixture
     }
 
     [Fact]
+    public async Task RateLimit_RefillsAtTheEndOfThePeriod_OnTheInjectedClock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var shared = NdisMockApplication.With(b =>
+        {
+            b.UseSetting("Sandboxes:RateLimitPermits", "2");
+            b.UseSetting("Sandboxes:RateLimitPeriod", "00:01:00");
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
+        });
+        var sandbox = await shared.NewSandboxAsync();
+        await sandbox.Get("");
+        await sandbox.Get("");
+        clock.Advance(TimeSpan.FromSeconds(15));
+
+        var spent = await sandbox.Get("");
+        clock.Advance(TimeSpan.FromSeconds(45));
+        var refilled = await sandbox.Get("");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, spent.Status);
+        Assert.Equal(TimeSpan.FromSeconds(45), spent.Message.Headers.RetryAfter?.Delta);
+        Assert.Equal(45, (int)spent.Body!["retryAfterSeconds"]!);
+        Assert.Equal(HttpStatusCode.OK, refilled.Status);
+    }
+
+    [Fact]
     public async Task OversizedBody_Answers413_AndChangesNothing()
     {
         await using var shared = NdisMockApplication.With(b => b.UseSetting("Sandboxes:MaxRequestBodySize", "1024"));

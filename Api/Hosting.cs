@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -13,36 +11,6 @@ namespace NdisMock.Api;
 /// <summary>What a shared instance needs besides the NDIS model: limits, health, metrics.</summary>
 internal static class Hosting
 {
-    public const string SandboxRatePolicy = "sandbox";
-
-    /// <summary>Each sandbox gets its own token bucket; the request that finds it empty answers 429 with Retry-After.</summary>
-    public static IServiceCollection AddSandboxRateLimits(this IServiceCollection services) => services.AddRateLimiter(options =>
-    {
-        options.AddPolicy(SandboxRatePolicy, http =>
-        {
-            var limits = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value;
-            return RateLimitPartition.GetTokenBucketLimiter(http.GetRouteValue("sandboxId") as string ?? "", _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.RateLimitPermits,
-                TokensPerPeriod = limits.RateLimitPermits,
-                ReplenishmentPeriod = limits.RateLimitPeriod,
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            });
-        });
-        options.OnRejected = async (context, _) =>
-        {
-            var http = context.HttpContext;
-            var period = http.RequestServices.GetRequiredService<IOptions<SandboxHostingOptions>>().Value.RateLimitPeriod;
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : period;
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            await Problems.Plain(StatusCodes.Status429TooManyRequests, "Too many requests",
-                $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after {seconds} s.",
-                new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
-        };
-    });
-
     /// <summary>Bodies larger than the limit answer 413 before anything reads them.</summary>
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app)
     {

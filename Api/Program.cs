@@ -31,7 +31,6 @@ builder.Services.AddValidation();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequests>();
 builder.Services.AddNdisMockSwagger();
-builder.Services.AddSandboxRateLimits();
 builder.Services.AddHealthChecks().AddCheck<SandboxStoreHealthCheck>("sandboxes", tags: ["ready"]);
 builder.Services.AddSingleton<NdisMetrics>();
 builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
@@ -56,7 +55,6 @@ app.UseRequestBodyLimit();
 app.UseRouting();
 app.Services.GetRequiredService<NdisMetrics>().Count(app);
 app.UseSandboxKeys();
-app.UseRateLimiter();
 app.UseSwagger();
 app.UseSwaggerUI(options =>
 {

@@ -87,6 +87,21 @@ public sealed class CompletionRuleTests
     }
 
     [Fact]
+    public void ClosingAMultipointCall_WhileTheMcmOwesAPartysDropCompletion_IsV_CMP_03()
+    {
+        var sandbox = Given.Sandbox();
+        var (vc, parties) = sandbox.MultipointCall(2);
+        var dropped = sandbox.NdisClDropParty(parties[1], null);
+        var closed = sandbox.NdisClCloseCall(vc, parties[0], null);
+
+        var refused = sandbox.Refused("V-CMP-03", s => s.NdisMCmCloseCallComplete(NdisStatuses.Success, vc, parties[0]));
+
+        Assert.Contains(dropped.PendingOperationId!, refused.Violation!.Detail, StringComparison.Ordinal);
+        Given.Ok(sandbox.CompletePendingOperation(dropped.PendingOperationId!, NdisStatuses.Success));
+        Given.Ok(sandbox.CompletePendingOperation(closed.PendingOperationId!, NdisStatuses.Success));
+    }
+
+    [Fact]
     public void CloseAfAndDeregisterSapCompletions_TakeSuccessOnly_V_CMP_04()
     {
         var sandbox = Given.Sandbox();

@@ -151,6 +151,7 @@ internal enum CallTrigger
 internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcCreator creator, string? protocolVcContext, string? callMgrVcContext)
 {
     private readonly List<Party> _parties = [];
+    private List<PendingOperation>? _pended;
 
     public string Handle { get; } = handle;
 
@@ -168,6 +169,9 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     public CallParameters? ActiveParameters { get; private set; }
 
     public CallState Call { get; private set; } = CallState.Idle;
+
+    /// <summary>The requests pended about this VC, its call or its parties (a view of the pending ledger).</summary>
+    public List<PendingOperation> Pended => _pended ??= [];
 
     /// <summary>NDIS marks a VC closing on NdisClCloseCall (R-CALL-7).</summary>
     public bool IsClosing => Call == CallState.Closing;

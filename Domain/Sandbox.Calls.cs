@@ -277,9 +277,8 @@ public sealed partial class Sandbox
     /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
     private void RequireNothingElsePending(VirtualConnection vc)
     {
-        var abandoned = _pendingById.Values.FirstOrDefault(p =>
-            p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall
-            && (p.VcHandle == vc.Handle || (p.PartyHandle is not null && vc.Parties.Any(x => x.Handle == p.PartyHandle))));
+        // Every request pended about a call or its parties names the VC, so the VC's own list is enough.
+        var abandoned = vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
         Require(abandoned is null, Rules.PendedRequestAbandoned,
             $"{abandoned?.Handler} ({abandoned?.Id}) on VC {vc.Handle} is still pended; complete it before the call is closed.");
     }

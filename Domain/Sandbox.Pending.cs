@@ -30,6 +30,10 @@ public sealed partial class Sandbox
         };
         _pendingById.Add(op.Id, op);
         _pendingByKey.Add((handler, keyHandle), op);
+        if (vc is not null && _vcs.TryGetValue(vc, out var onVc))
+        {
+            onVc.Pended.Add(op);
+        }
         if (behavior is { Mode: BehaviorMode.Pend, CompleteAfter: { } delay })
         {
             var status = behavior.Status;
@@ -43,6 +47,10 @@ public sealed partial class Sandbox
     {
         _pendingById.Remove(op.Id);
         _pendingByKey.Remove((op.Handler, keyHandle));
+        if (op.VcHandle is not null && _vcs.TryGetValue(op.VcHandle, out var onVc))
+        {
+            onVc.Pended.Remove(op);
+        }
         op.SelfCompletion?.Dispose();
     }
 

@@ -11,7 +11,7 @@ internal static class ObservationApi
 {
     public static IEndpointRouteBuilder MapObservation(this IEndpointRouteBuilder app)
     {
-        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("Observation");
+        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().WithTags("Observation");
 
         sandbox.MapGet("/events", GetEvents)
             .WithName("GetEvents")
@@ -42,7 +42,7 @@ internal static class ObservationApi
             .WithDescription("404 once it has been completed, or if it never existed.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var mcm = app.MapGroup("/sandboxes/{sandboxId}/pending").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("MCM");
+        var mcm = app.MapGroup("/sandboxes/{sandboxId}/pending").RequireSandboxKey().WithTags("MCM");
         mcm.MapPost("/{pendingOperationId}/complete", (string pendingOperationId, StatusWithParametersRequest request, HttpContext http) =>
                 http.Sandbox().Sandbox.CompletePendingOperation(pendingOperationId, request.Status.ToStatus(), request.CallParameters?.ToDomain()).ToHttp(http))
             .Ndis("CompletePendingOperation", "Complete whatever request is pending, with the handles it was pended with.",

@@ -9,7 +9,7 @@ internal static class ClientApi
 {
     public static IEndpointRouteBuilder MapClientRole(this IEndpointRouteBuilder app)
     {
-        var client = app.MapGroup("/sandboxes/{sandboxId}/client").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("Client");
+        var client = app.MapGroup("/sandboxes/{sandboxId}/client").RequireSandboxKey().WithTags("Client");
 
         client.MapPost("/address-families", (OpenAddressFamilyRequest request, HttpContext http) =>
             {

@@ -9,7 +9,7 @@ internal static class McmApi
 {
     public static IEndpointRouteBuilder MapMcmRole(this IEndpointRouteBuilder app)
     {
-        var mcm = app.MapGroup("/sandboxes/{sandboxId}/mcm").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("MCM");
+        var mcm = app.MapGroup("/sandboxes/{sandboxId}/mcm").RequireSandboxKey().WithTags("MCM");
 
         mcm.MapPost("/address-families/{ndisAfHandle}/vcs", (string ndisAfHandle, McmCreateVcRequest? request, HttpContext http) =>
                 Run(http).NdisMCmCreateVc(ndisAfHandle, request?.MiniportVcContext, request?.ProtocolVcContext).ToHttp(http))

@@ -5,7 +5,8 @@ namespace NdisMock.Api.Sandboxes;
 /// key in <c>X-Sandbox-Key</c> (401 when missing, 403 when wrong); on routes that allow it, the operator's key in
 /// <c>X-Operator-Key</c> does too. It runs as middleware between routing and the endpoint, so nothing about a request
 /// (not even whether its body is valid) is told to a caller without the key. An admitted request restarts the
-/// sandbox's time to live and logs within a scope carrying the sandbox id.
+/// sandbox's time to live, takes one request from its allowance (429 with Retry-After when spent) and logs within a
+/// scope carrying the sandbox id.
 /// </summary>
 internal static class SandboxAccess
 {
@@ -67,12 +68,28 @@ internal static class SandboxAccess
             return;
         }
 
-        store.Touch(entry!);
+        if (!entry!.Allowance.TryTake(out var retryAfter))
+        {
+            await TooManyRequests(http, retryAfter);
+            return;
+        }
+
+        store.Touch(entry);
         http.Items[ItemKey] = entry;
-        using (log.BeginScope(new Dictionary<string, object> { ["SandboxId"] = id }))
+        using (log.BeginScope(entry.Scope))
         {
             await next(http);
         }
+    }
+
+    /// <summary>The sandbox has spent its allowance: 429 with Retry-After, and nothing about the request is read.</summary>
+    private static Task TooManyRequests(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Plain(StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after {seconds} s.",
+            new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
     }
 
     /// <summary>The sandbox the key check admitted this request to.</summary>

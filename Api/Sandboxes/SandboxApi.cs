@@ -28,7 +28,7 @@ internal static class SandboxApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().RequireRateLimiting(Hosting.SandboxRatePolicy).WithTags("Sandbox");
+        var sandbox = app.MapGroup("/sandboxes/{sandboxId}").RequireSandboxKey().WithTags("Sandbox");
 
         sandbox.MapGet("", Get)
             .AllowOperator()

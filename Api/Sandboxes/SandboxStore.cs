@@ -8,11 +8,17 @@ using NdisMock.Hubs;
 namespace NdisMock.Api.Sandboxes;
 
 /// <summary>One hosted sandbox: the Domain's actor plus its id, the hash of its secret key, and when it was last used.</summary>
-internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt)
+internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt, RequestAllowance allowance)
 {
     private long _lastUsedTicks = createdAt.UtcTicks;
 
     public string Id { get; } = id;
+
+    /// <summary>How many more requests it may make this period.</summary>
+    public RequestAllowance Allowance { get; } = allowance;
+
+    /// <summary>The logging scope of its requests, built once rather than on every request.</summary>
+    public LogScope Scope { get; } = new(id);
 
     public Sandbox Sandbox { get; } = sandbox;
 
@@ -23,8 +29,37 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
 
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
-    public bool KeyMatches(string? key) =>
-        key is not null && CryptographicOperations.FixedTimeEquals(SandboxStore.Hash(key), keyHash);
+    public bool KeyMatches(string? key)
+    {
+        if (key is null || Encoding.UTF8.GetMaxByteCount(key.Length) > 1024)
+        {
+            return key is not null && CryptographicOperations.FixedTimeEquals(SandboxStore.Hash(key), keyHash);
+        }
+
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
+        return CryptographicOperations.FixedTimeEquals(hash, keyHash);
+    }
+
+    /// <summary>The state of a request's logging scope: the sandbox id, as a structured property.</summary>
+    internal sealed class LogScope(string id) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        private readonly KeyValuePair<string, object> _id = new("SandboxId", id);
+
+        public int Count => 1;
+
+        public KeyValuePair<string, object> this[int index] => index == 0 ? _id : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator()
+        {
+            yield return _id;
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"SandboxId:{_id.Value}";
+    }
 }
 
 /// <summary>
@@ -73,7 +108,8 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         };
         var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, _time), _time.GetUtcNow());
+        var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, _time), _time.GetUtcNow(),
+            new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time));
         lock (_creating)
         {
             if (_sandboxes.Count >= _limits.MaxSandboxes)
