@@ -31,7 +31,7 @@ internal static class Problems
             ["rule"] = rule.Id,
             ["severity"] = violation.Severity.ToString(),
             ["reference"] = rule.Reference,
-            ["operation"] = violation.Operation.ToString(),
+            ["operation"] = violation.Operation,
             ["violationSequence"] = violation.Sequence,
         };
         if (rule.Result is { } status)

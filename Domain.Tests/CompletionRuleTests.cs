@@ -68,6 +68,22 @@ public sealed class CompletionRuleTests
         var refused = sandbox.Refused("V-HDL-01", s => s.CompletePendingOperation("op-zzzz-1", NdisStatuses.Success));
 
         Assert.Equal(Refusal.UnknownHandle, refused.Violation!.Rule.Refusal);
+        Assert.Equal("CompletePendingOperation", refused.Violation.Operation);
+    }
+
+    [Fact]
+    public void CompletingAPendingOperationTwice_IsV_CMP_02_ToldAsCompletePendingOperation_AndAKnownOneAsItsCompletion()
+    {
+        var sandbox = Given.Sandbox();
+        var vc = sandbox.ClientVc(sandbox.OpenAf());
+        var made = sandbox.NdisClMakeCall(vc, null, null);
+        var rejected = sandbox.CompletePendingOperation(made.PendingOperationId!, NdisStatuses.Pending);
+        Given.Ok(sandbox.CompletePendingOperation(made.PendingOperationId!, NdisStatuses.Success));
+
+        var again = sandbox.Refused("V-CMP-02", s => s.CompletePendingOperation(made.PendingOperationId!, NdisStatuses.Success));
+
+        Assert.Equal("NdisMCmMakeCallComplete", rejected.Violation!.Operation);
+        Assert.Equal("CompletePendingOperation", again.Violation!.Operation);
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 namespace NdisMock.Domain;
 
 /// <summary>A finding of the verifier, kept in the sandbox's violation list.</summary>
+/// <param name="Operation">The NDIS function called (an <see cref="EventName"/>), or CompletePendingOperation when the pending id it was given names nothing.</param>
 public sealed record Violation(
     long Sequence,
     DateTimeOffset Timestamp,
     Rule Rule,
     Severity Severity,
-    EventName Operation,
+    string Operation,
     string Detail);
 
 public enum OutcomeKind

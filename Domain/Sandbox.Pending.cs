@@ -75,8 +75,11 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
-            var operation = _pendingById.TryGetValue(pendingOperationId ?? "", out var known) ? known.Completion : EventName.NdisMCmCloseCallComplete;
-            return TurnLocked(operation, () => CompletePending(PendingOf(pendingOperationId), status, callParameters, byMcmItself: false));
+            // An id that names nothing is refused before any completion function is chosen, so it is told as this call.
+            return _pendingById.TryGetValue(pendingOperationId ?? "", out var known)
+                ? TurnLocked(known.Completion, () => CompletePending(known, status, callParameters, byMcmItself: false))
+                : TurnLocked(EventName.NdisMCmCloseCallComplete, () => CompletePending(PendingOf(pendingOperationId), status, callParameters, byMcmItself: false),
+                    label: nameof(CompletePendingOperation));
         }
     }
 

@@ -32,6 +32,7 @@ public sealed partial class Sandbox
     private readonly Network _network;
     private long _violationSequence;
     private EventName _operation;
+    private string? _operationLabel;
 
     public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
     {
@@ -112,9 +113,10 @@ public sealed partial class Sandbox
         }
     }
 
-    private Outcome TurnLocked(EventName operation, Func<Outcome> body)
+    private Outcome TurnLocked(EventName operation, Func<Outcome> body, string? label = null)
     {
         _operation = operation;
+        _operationLabel = label;
         _turnWarnings.Clear();
         _turnCommits.Clear();
         var sequenceBefore = _journal.LastSequence;
@@ -209,7 +211,7 @@ public sealed partial class Sandbox
     }
 
     private Violation NewViolation(Rule rule, Severity severity, string detail) =>
-        new(0, _time.GetUtcNow(), rule, severity, _operation, detail);
+        new(0, _time.GetUtcNow(), rule, severity, _operationLabel ?? _operation.ToString(), detail);
 
     private Violation Keep(Violation violation)
     {

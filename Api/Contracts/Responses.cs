@@ -136,7 +136,7 @@ internal static class ResponseMapping
         outcome.Warnings.Count == 0 ? null : [.. outcome.Warnings.Select(w => w.ToResponse())]);
 
     public static ViolationResponse ToResponse(this Violation v) =>
-        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation.ToString(), v.Rule.Summary, v.Detail, v.Rule.Reference);
+        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
         id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
