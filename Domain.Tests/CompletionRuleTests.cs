@@ -69,6 +69,8 @@ public sealed class CompletionRuleTests
 
         Assert.Equal(Refusal.UnknownHandle, refused.Violation!.Rule.Refusal);
         Assert.Equal("CompletePendingOperation", refused.Violation.Operation);
+        var empty = sandbox.Refused("V-HDL-01", s => s.CompletePendingOperation("", NdisStatuses.Success));
+        Assert.StartsWith("CompletePendingOperation needs", empty.Violation!.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed partial class Sandbox
         {
             onVc.Pended.Add(op);
         }
+
         if (behavior is { Mode: BehaviorMode.Pend, CompleteAfter: { } delay })
         {
             var status = behavior.Status;

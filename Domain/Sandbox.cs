@@ -211,7 +211,10 @@ public sealed partial class Sandbox
     }
 
     private Violation NewViolation(Rule rule, Severity severity, string detail) =>
-        new(0, _time.GetUtcNow(), rule, severity, _operationLabel ?? _operation.ToString(), detail);
+        new(0, _time.GetUtcNow(), rule, severity, OperationName, detail);
+
+    /// <summary>The function the current turn serves, as findings name it.</summary>
+    private string OperationName => _operationLabel ?? _operation.ToString();
 
     private Violation Keep(Violation violation)
     {
@@ -349,7 +352,7 @@ public sealed partial class Sandbox
 
     private void RequireHandle(string? handle, string what)
     {
-        Require(!string.IsNullOrEmpty(handle), Rules.UnknownHandle, $"{_operation} needs {what}.");
+        Require(!string.IsNullOrEmpty(handle), Rules.UnknownHandle, $"{OperationName} needs {what}.");
     }
 
     /// <summary>The AF open named by the handle, or null when it was issued here but has closed.</summary>
@@ -421,7 +424,7 @@ public sealed partial class Sandbox
     private PendingOperation PendedBy(EventName handler, string handle) =>
         _pendingByKey.TryGetValue((handler, handle), out var op)
             ? op
-            : throw Refuse(Rules.CompletionWithoutRequest, $"{_operation}: {handler} has no pended request for {handle} (never pended, or already completed).");
+            : throw Refuse(Rules.CompletionWithoutRequest, $"{OperationName}: {handler} has no pended request for {handle} (never pended, or already completed).");
 
     private static void RequireNotPending(NdisStatus status) =>
         Require(!status.IsPending, Rules.CompletionWithPending, "A completion's status must not be NDIS_STATUS_PENDING.");

@@ -9,8 +9,8 @@ internal sealed class RequestAllowance(int permits, TimeSpan period, TimeProvide
 {
     private readonly Lock _gate = new();
     private readonly long _periodTicks = Math.Max(1, period.Ticks);
-    private long _periodStart = time.GetUtcNow().UtcTicks;
     private readonly int _permits = permits;
+    private long _periodStart = time.GetUtcNow().UtcTicks;
     private int _left = permits;
 
     /// <summary>Takes one request from the allowance; when it is spent, says how long until the next refill.</summary>

@@ -31,12 +31,14 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
     public bool KeyMatches(string? key)
     {
-        if (key is null || Encoding.UTF8.GetMaxByteCount(key.Length) > 1024)
+        if (key is null)
         {
-            return key is not null && CryptographicOperations.FixedTimeEquals(SandboxStore.Hash(key), keyHash);
+            return false;
         }
 
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        // Hashed on the stack: the key check runs on every request. (Kestrel bounds a header well below the fallback.)
+        var most = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = most <= 1024 ? stackalloc byte[most] : new byte[most];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
         return CryptographicOperations.FixedTimeEquals(hash, keyHash);

@@ -153,6 +153,11 @@ var complete = await Load("NdisClMakeCall (pends) + CompletePendingOperation", m
     await Post(http, sandboxes[w], $"/client/vcs/{vcs[w]}/call/close", new { });
     return completed.IsSuccessStatusCode;
 }, requestsPerIteration: 3);
+foreach (var s in sandboxes)
+{
+    // Each section leaves the instance as it found it: the create-VC load above left hundreds of thousands of VCs.
+    await Send(s.Http, s, HttpMethod.Delete, "", null);
+}
 
 // 2. Whole outgoing-call lifecycles: across sandboxes (a sandbox per connection) and within one sandbox. The C driver
 // (bench/lifecycles) is used when gcc can build it: the .NET driver costs as much CPU as the server it loads.
