@@ -90,13 +90,8 @@ public sealed class SharedInstanceTests(NdisMockApplication app) : IClassFixture
     [Fact]
     public async Task AnUnusedSandbox_ExpiresAfterItsTimeToLive_AndUseKeepsItAlive()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var shared = NdisMockApplication.With(b =>
-        {
-            b.UseSetting("Sandboxes:TimeToLive", "01:00:00");
-            b.UseSetting("Sandboxes:EvictionInterval", "00:01:00");
-            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
-        });
+        var clock = NewClock();
+        await using var shared = OnClock(clock, ("Sandboxes:TimeToLive", "01:00:00"), ("Sandboxes:EvictionInterval", "00:01:00"));
         var used = await shared.NewSandboxAsync();
         var idle = await shared.NewSandboxAsync();
         await using var hub = shared.CreateHubConnection();
@@ -187,13 +182,8 @@ public sealed class SharedInstanceTests(NdisMockApplication app) : IClassFixture
     [Fact]
     public async Task RateLimit_RefillsAtTheEndOfThePeriod_OnTheInjectedClock()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        await using var shared = NdisMockApplication.With(b =>
-        {
-            b.UseSetting("Sandboxes:RateLimitPermits", "2");
-            b.UseSetting("Sandboxes:RateLimitPeriod", "00:01:00");
-            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
-        });
+        var clock = NewClock();
+        await using var shared = OnClock(clock, ("Sandboxes:RateLimitPermits", "2"), ("Sandboxes:RateLimitPeriod", "00:01:00"));
         var sandbox = await shared.NewSandboxAsync();
         await sandbox.Get("");
         await sandbox.Get("");
@@ -278,4 +268,19 @@ public sealed class SharedInstanceTests(NdisMockApplication app) : IClassFixture
 
         return await http.SendAsync(request);
     }
+
+    private static FakeTimeProvider NewClock() =>
+        new(DateTimeOffset.Parse("2026-11-24T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>An instance whose time is <paramref name="clock"/>, with these settings.</summary>
+    private static NdisMockApplication OnClock(FakeTimeProvider clock, params (string Key, string Value)[] settings) =>
+        NdisMockApplication.With(b =>
+        {
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+
+            b.ConfigureServices(s => s.AddSingleton<TimeProvider>(clock));
+        });
 }
