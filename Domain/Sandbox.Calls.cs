@@ -44,9 +44,9 @@ public sealed partial class Sandbox
             if (_network.Refusal(vc.Handle, parameters) is { } full)
             {
                 // The MCM's admission control refuses before any signalling: no cell rate, channel or VCI left.
-                Answered(full, call, handler);
+                var refused = Answered(full, call, handler);
                 vc.Apply(CallTrigger.MakeCallFailed);
-                return Completed(full);
+                return refused;
             }
 
             var party = multipoint ? new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext) : null;

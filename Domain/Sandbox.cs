@@ -78,9 +78,11 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
-            return [.. _routes.Values.OrderBy(r => r.CalledAddress, StringComparer.Ordinal)];
+            return RoutesInOrder();
         }
     }
+
+    private RoutingRule[] RoutesInOrder() => [.. _routes.Values.OrderBy(r => r.CalledAddress, StringComparer.Ordinal)];
 
     /// <summary>The rule for the address a call is made to, if there is one.</summary>
     private RoutingRule? RouteFor(CallParameters parameters)

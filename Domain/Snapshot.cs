@@ -77,7 +77,7 @@ public sealed partial class Sandbox
             return new SandboxSnapshot(
                 Options.Profile,
                 _network.View,
-                [.. _routes.Values.OrderBy(r => r.CalledAddress, StringComparer.Ordinal)],
+                RoutesInOrder(),
                 Options.VirtualClock,
                 _time.GetUtcNow(),
                 Options.Duties,

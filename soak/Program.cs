@@ -20,21 +20,13 @@ var api = Path.Combine(root, "Api", "bin", "Release", "net10.0", "NdisMock.Api.d
 Run("dotnet", $"build -c Release \"{Path.Combine(root, "Api", "Api.csproj")}\" -v q -nologo");
 
 var port = FreePort();
-var server = Process.Start(new ProcessStartInfo("dotnet", $"\"{api}\"")
+var start = new ProcessStartInfo("dotnet", $"\"{api}\"") { RedirectStandardOutput = true, RedirectStandardError = true };
+foreach (var (setting, value) in LoadSettings(port))
 {
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-    Environment =
-    {
-        ["Urls"] = $"http://127.0.0.1:{port}",
-        ["Sandboxes__RateLimitPermits"] = "10000000",
-        // Bounded stores sized to fill during warm-up, so a memory trend afterwards means a leak, not a store filling up.
-        ["Sandboxes__JournalCapacity"] = "10000",
-        ["Sandboxes__ViolationCapacity"] = "1000",
-        ["Sandboxes__MaxSandboxes"] = "100000",
-        ["Logging__LogLevel__Default"] = "Warning",
-    },
-})!;
+    start.Environment[setting] = value;
+}
+
+var server = Process.Start(start)!;
 var serverErrors = new ConcurrentQueue<string>();
 server.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal))) serverErrors.Enqueue(l); };
 server.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) serverErrors.Enqueue(e.Data); };

@@ -30,6 +30,20 @@ internal static class ToolSupport
         throw new InvalidOperationException("Run from within the NdisMock repository.");
     }
 
+    /// <summary>
+    /// The settings a load tool starts NdisMock with on <paramref name="port"/>: no rate limit in the way, and bounded
+    /// stores sized to fill during warm-up, so a memory trend afterwards means a leak, not a store filling up.
+    /// </summary>
+    public static Dictionary<string, string> LoadSettings(int port) => new()
+    {
+        ["Urls"] = $"http://127.0.0.1:{port}",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["Sandboxes__RateLimitPermits"] = "10000000",
+        ["Sandboxes__MaxSandboxes"] = "100000",
+        ["Sandboxes__JournalCapacity"] = "10000",
+        ["Sandboxes__ViolationCapacity"] = "1000",
+    };
+
     /// <summary>Runs a command to completion, throwing when it fails.</summary>
     public static void Run(string file, string arguments)
     {

@@ -29,20 +29,7 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
 
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
-    public bool KeyMatches(string? key)
-    {
-        if (key is null)
-        {
-            return false;
-        }
-
-        // Hashed on the stack: the key check runs on every request. (Kestrel bounds a header well below the fallback.)
-        var most = Encoding.UTF8.GetMaxByteCount(key.Length);
-        Span<byte> utf8 = most <= 1024 ? stackalloc byte[most] : new byte[most];
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], hash);
-        return CryptographicOperations.FixedTimeEquals(hash, keyHash);
-    }
+    public bool KeyMatches(string? key) => SandboxStore.HashMatches(key, keyHash);
 
     /// <summary>The state of a request's logging scope: the sandbox id, as a structured property.</summary>
     internal sealed class LogScope(string id) : IReadOnlyList<KeyValuePair<string, object>>
@@ -159,8 +146,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         return true;
     }
 
-    public bool OperatorKeyMatches(string? key) =>
-        _operatorKeyHash is not null && key is not null && CryptographicOperations.FixedTimeEquals(Hash(key), _operatorKeyHash);
+    public bool OperatorKeyMatches(string? key) => _operatorKeyHash is not null && HashMatches(key, _operatorKeyHash);
 
     public (Sandbox? Sandbox, string? Refusal) Open(string sandboxId, string? sandboxKey)
     {
@@ -189,6 +175,24 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     public void Dispose() => _eviction.Dispose();
 
     internal static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    /// <summary>
+    /// Whether <paramref name="key"/> hashes to <paramref name="hash"/>, compared in constant time. Hashed on the stack:
+    /// a key check runs on every request (Kestrel bounds a header well below the heap fallback).
+    /// </summary>
+    internal static bool HashMatches(string? key, byte[] hash)
+    {
+        if (key is null)
+        {
+            return false;
+        }
+
+        var most = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = most <= 1024 ? stackalloc byte[most] : new byte[most];
+        Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], computed);
+        return CryptographicOperations.FixedTimeEquals(computed, hash);
+    }
 
     private bool IsExpired(SandboxEntry entry, DateTimeOffset now) => now - entry.LastUsed >= _limits.TimeToLive;
 

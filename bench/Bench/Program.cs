@@ -164,12 +164,8 @@ foreach (var s in sandboxes)
 var lifecycleSandboxes = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
 var shared = await NewSandbox(mockUri);
 var driver = BuildLifecycleDriver();
-var across = driver is null
-    ? await Load("lifecycles across sandboxes", mockUri, (http, w, _) => Lifecycle(http, lifecycleSandboxes[w]), requestsPerIteration: 6)
-    : await DriveLifecycles("lifecycles across sandboxes", driver, lifecycleSandboxes, TimeSpan.FromSeconds(seconds));
-var within = driver is null
-    ? await Load("lifecycles within one sandbox", mockUri, (http, _, _) => Lifecycle(http, shared), requestsPerIteration: 6)
-    : await DriveLifecycles("lifecycles within one sandbox", driver, [shared], TimeSpan.FromSeconds(seconds));
+var across = await Lifecycles("lifecycles across sandboxes", lifecycleSandboxes, TimeSpan.FromSeconds(seconds));
+var within = await Lifecycles("lifecycles within one sandbox", [shared], TimeSpan.FromSeconds(seconds));
 
 // 3. Callback latency: CompletePendingOperation sent → ProtocolClCloseCallComplete received, against a bare broadcast.
 var callback = await CallbackLatency(1);
@@ -202,15 +198,7 @@ using (var sustained = StartMock(sustainedPort))
             await Task.Delay(TimeSpan.FromSeconds(smoke ? 1 : 10), CancellationToken.None);
         }
     });
-    if (driver is null)
-    {
-        await Load("sustained lifecycles", sustainedUri, (http, w, _) => Lifecycle(http, sustainedSandboxes[w]), requestsPerIteration: 6, duration: TimeSpan.FromMinutes(sustainedMinutes));
-    }
-    else
-    {
-        await DriveLifecycles("sustained lifecycles", driver, sustainedSandboxes, TimeSpan.FromMinutes(sustainedMinutes), sustainedPort);
-    }
-
+    await Lifecycles("sustained lifecycles", sustainedSandboxes, TimeSpan.FromMinutes(sustainedMinutes));
     await stop.CancelAsync();
     await sampler;
 }
@@ -314,12 +302,17 @@ string? BuildLifecycleDriver()
     }
 }
 
-async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over, TimeSpan duration, int? port = null)
+// Whole call lifecycles over these sandboxes (connection i on sandbox i mod n), by the C driver when gcc built it.
+Task<Stats> Lifecycles(string name, Sandbox[] over, TimeSpan duration) => driver is null
+    ? Load(name, over[0].Http.BaseAddress!, (http, w, _) => Lifecycle(http, over[w % over.Length]), requestsPerIteration: 6, duration: duration)
+    : DriveLifecycles(name, driver, over, duration);
+
+async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over, TimeSpan duration)
 {
     var warmUp = smoke ? 0.3 : 2;
     var triples = string.Join(';', over.Select(s => $"{s.Id} {s.Key} {s.Af}"));
     var start = new ProcessStartInfo(driverPath) { RedirectStandardOutput = true };
-    foreach (var argument in new[] { "127.0.0.1", (port ?? mockPort).ToString(CultureInfo.InvariantCulture), connections.ToString(CultureInfo.InvariantCulture), "1",
+    foreach (var argument in new[] { "127.0.0.1", over[0].Http.BaseAddress!.Port.ToString(CultureInfo.InvariantCulture), connections.ToString(CultureInfo.InvariantCulture), "1",
         warmUp.ToString(CultureInfo.InvariantCulture), duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), triples })
     {
         start.ArgumentList.Add(argument);
@@ -336,7 +329,7 @@ async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over
     long Field(string key) => long.Parse(System.Text.RegularExpressions.Regex.Match(output, $@"\b{key}=(\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
     var requests = Field("requests");
     var stats = new Stats(requests / duration.TotalSeconds, Field("p50_us") / 1000.0, Field("p99_us") / 1000.0) { Failures = Field("non2xx"), Lifecycles = Field("lifecycles") / duration.TotalSeconds };
-    Console.WriteLine($"  {name}: {stats.Lifecycles:N0} lifecycles/s, {stats.Rate:N0} req/s, p50 {stats.P50:F2} ms, p99 {stats.P99:F2} ms, non-2xx {stats.Failures}");
+    Console.WriteLine($"  {name}: {stats.LifecycleRate:N0} lifecycles/s, {stats.Rate:N0} req/s, p50 {stats.P50:F2} ms, p99 {stats.P99:F2} ms, non-2xx {stats.Failures}");
     return stats;
 }
 
@@ -445,17 +438,13 @@ async Task FillVcs(Sandbox s, int target)
     }));
 }
 
-Child StartMock(int port) => Start(mockDll, "", new()
+Child StartMock(int port)
 {
-    ["Urls"] = $"http://127.0.0.1:{port}",
-    ["Logging__LogLevel__Default"] = "Warning",
-    ["Sandboxes__RateLimitPermits"] = "10000000",
-    ["Sandboxes__MaxVcsPerSandbox"] = "2000000",
-    ["Sandboxes__MaxPendingOperationsPerSandbox"] = "1000000",
-    ["Sandboxes__MaxSandboxes"] = "100000",
-    ["Sandboxes__JournalCapacity"] = "10000",
-    ["Sandboxes__ViolationCapacity"] = "1000",
-});
+    var settings = LoadSettings(port);
+    settings["Sandboxes__MaxVcsPerSandbox"] = "2000000";
+    settings["Sandboxes__MaxPendingOperationsPerSandbox"] = "1000000";
+    return Start(mockDll, "", settings);
+}
 
 // Two fresh instances of the same build, one holding 1k VCs and one holding many: the RSS is what the VCs cost, not
 // what the earlier loads left in the heap, and the probes alternate between the two in short blocks, so that whatever
@@ -679,10 +668,10 @@ internal sealed record Stats(double Rate, double P50, double P99)
 {
     public long Failures { get; init; }
 
-    /// <summary>Whole call lifecycles per second, as the C driver counts them (NaN when requests/6 is the estimate).</summary>
-    public double Lifecycles { get; init; } = double.NaN;
+    /// <summary>Whole call lifecycles per second, as the C driver counts them; without it, requests / 6 is the estimate.</summary>
+    public double? Lifecycles { get; init; }
 
-    public double LifecycleRate => double.IsNaN(Lifecycles) ? Rate / 6 : Lifecycles;
+    public double LifecycleRate => Lifecycles ?? Rate / 6;
 
     public static Stats Of(List<double> latencies, int requestsPerIteration, TimeSpan duration)
     {
