@@ -34,7 +34,7 @@ server.BeginOutputReadLine();
 server.BeginErrorReadLine();
 var baseUri = new Uri($"http://127.0.0.1:{port}");
 using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
-await WaitReady();
+await Ready(baseUri, "/health/ready");
 
 long requests = 0, fiveHundreds = 0, unexpected = 0;
 var stop = new CancellationTokenSource(TimeSpan.FromMinutes(minutes));
@@ -156,27 +156,6 @@ async Task Sample()
     }
 
     samples.Enqueue((clock.Elapsed.TotalMinutes, Rss(server.Id), Directory.GetFiles($"/proc/{server.Id}/fd").Length));
-}
-
-async Task WaitReady()
-{
-    for (var attempt = 0; attempt < 300; attempt++)
-    {
-        try
-        {
-            if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new InvalidOperationException("NdisMock did not become ready.");
 }
 
 static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 
 namespace NdisMock.Tools;
@@ -43,6 +44,30 @@ internal static class ToolSupport
         ["Sandboxes__JournalCapacity"] = "10000",
         ["Sandboxes__ViolationCapacity"] = "1000",
     };
+
+    /// <summary>Waits (up to 30 s) until the server at <paramref name="uri"/> answers <paramref name="path"/> with success.</summary>
+    public static async Task Ready(Uri uri, string path, bool post = false)
+    {
+        using var http = new HttpClient { BaseAddress = uri };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                var response = post ? await http.PostAsJsonAsync(path, new { context = "ready" }) : await http.GetAsync(path);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException($"{uri} did not become ready.");
+    }
 
     /// <summary>Runs a command to completion, throwing when it fails.</summary>
     public static void Run(string file, string arguments)

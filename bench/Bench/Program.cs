@@ -596,29 +596,6 @@ static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse
 
 static string Met(bool met, bool notJudged = false) => notJudged ? "(smoke)" : met ? "yes" : "no";
 
-static async Task Ready(Uri uri, string path, bool post = false)
-{
-    using var http = new HttpClient { BaseAddress = uri };
-    for (var attempt = 0; attempt < 300; attempt++)
-    {
-        try
-        {
-            var response = post ? await http.PostAsJsonAsync(path, new { context = "ready" }) : await http.GetAsync(path);
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new InvalidOperationException($"{uri} did not become ready.");
-}
-
 static Child Start(string dll, string arguments, Dictionary<string, string> environment)
 {
     var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
