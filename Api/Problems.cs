@@ -1,4 +1,5 @@
 using NdisMock.Api.Contracts;
+using NdisMock.Api.Sandboxes;
 using NdisMock.Domain;
 
 namespace NdisMock.Api;
@@ -10,14 +11,14 @@ namespace NdisMock.Api;
 internal static class Problems
 {
     public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> ToHttp(
-        this Outcome outcome, HttpContext http)
+        this Outcome outcome, SandboxScope scope)
     {
         var response = outcome.ToResponse();
         return outcome.Kind switch
         {
             OutcomeKind.Refused => Refused(outcome.Violation!),
-            OutcomeKind.Pended => TypedResults.Accepted(PendingLocation(http, outcome.PendingOperationId!), response),
-            _ when outcome.Created => TypedResults.Created(SandboxLocation(http), response),
+            OutcomeKind.Pended => TypedResults.Accepted(PendingLocation(scope, outcome.PendingOperationId!), response),
+            _ when outcome.Created => TypedResults.Created(SandboxLocation(scope), response),
             _ => TypedResults.Ok(response),
         };
     }
@@ -66,8 +67,7 @@ internal static class Problems
     public static ProblemHttpResult Plain(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
 
-    private static string PendingLocation(HttpContext http, string pendingOperationId) =>
-        $"/sandboxes/{http.GetRouteValue("sandboxId")}/pending/{pendingOperationId}";
+    private static string PendingLocation(SandboxScope scope, string pendingOperationId) => $"/sandboxes/{scope.SandboxId}/pending/{pendingOperationId}";
 
-    private static string SandboxLocation(HttpContext http) => $"/sandboxes/{http.GetRouteValue("sandboxId")}";
+    private static string SandboxLocation(SandboxScope scope) => $"/sandboxes/{scope.SandboxId}";
 }

@@ -30,8 +30,8 @@ internal static class ObservationApi
             .WithSummary("Everything the verifier flagged: refused calls (Error), documented failures (Reject) and warnings.")
             .WithDescription("Each names its rule (see GET /rules), the operation, what was wrong and the WDK page the rule comes from.");
 
-        sandbox.MapGet("/pending", (HttpContext http) =>
-                TypedResults.Ok(http.Sandbox().Sandbox.ListPendingOperations().Select(p => p.ToResponse()).ToList()))
+        sandbox.MapGet("/pending", ([AsParameters] SandboxScope scope) =>
+                TypedResults.Ok(scope.Sandbox.ListPendingOperations().Select(p => p.ToResponse()).ToList()))
             .WithName("ListPendingOperations")
             .WithSummary("Requests that a handler pended and that wait for their completion.")
             .WithDescription("Each names the handler that pended, the completion function it waits for, who completes it, and the handles involved.");
@@ -43,8 +43,8 @@ internal static class ObservationApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var mcm = app.MapGroup("/sandboxes/{sandboxId}/pending").RequireSandboxKey().WithTags("MCM");
-        mcm.MapPost("/{pendingOperationId}/complete", (string pendingOperationId, StatusWithParametersRequest request, HttpContext http) =>
-                http.Sandbox().Sandbox.CompletePendingOperation(pendingOperationId, request.Status.ToStatus(), request.CallParameters?.ToDomain()).ToHttp(http))
+        mcm.MapPost("/{pendingOperationId}/complete", (string pendingOperationId, StatusWithParametersRequest request, [AsParameters] SandboxScope scope) =>
+                scope.Sandbox.CompletePendingOperation(pendingOperationId, request.Status.ToStatus(), request.CallParameters?.ToDomain()).ToHttp(scope))
             .Ndis("CompletePendingOperation", "Complete whatever request is pending, with the handles it was pended with.",
                 "Performs the matching completion: NdisMCmMakeCallComplete, NdisMCmCloseCallComplete, … for MCM handlers, NdisClIncomingCallComplete " +
                 "or NdisClNotifyCloseAddressFamilyComplete for the client's. The MCM's contexts are generated; with auto duties it activates, " +
@@ -72,7 +72,7 @@ internal static class ObservationApi
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult, ValidationProblem>> GetEvents(
-        HttpContext http,
+        [AsParameters] SandboxScope scope,
         TimeProvider time,
         [Range(0, long.MaxValue)] long after = 0,
         [Range(1, 10_000)] int limit = 1000,
@@ -96,7 +96,7 @@ internal static class ObservationApi
             nameFilter = parsed;
         }
 
-        var sandbox = http.Sandbox().Sandbox;
+        var sandbox = scope.Sandbox;
         if (after + 1 < sandbox.OldestEventKept)
         {
             var oldest = sandbox.OldestEventKept;
@@ -128,7 +128,7 @@ internal static class ObservationApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, http.RequestAborted))
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, scope.Http.RequestAborted))
             {
                 break;
             }
@@ -137,11 +137,11 @@ internal static class ObservationApi
         return TypedResults.Ok(new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept));
     }
 
-    private static Ok<ViolationsResponse> GetViolations(HttpContext http, [Range(0, long.MaxValue)] long after = 0) =>
-        TypedResults.Ok(new ViolationsResponse([.. http.Sandbox().Sandbox.GetViolations(after).Select(v => v.ToResponse())]));
+    private static Ok<ViolationsResponse> GetViolations([AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0) =>
+        TypedResults.Ok(new ViolationsResponse([.. scope.Sandbox.GetViolations(after).Select(v => v.ToResponse())]));
 
-    private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, HttpContext http) =>
-        http.Sandbox().Sandbox.GetPendingOperation(pendingOperationId) is { } op
+    private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, [AsParameters] SandboxScope scope) =>
+        scope.Sandbox.GetPendingOperation(pendingOperationId) is { } op
             ? TypedResults.Ok(op.ToResponse())
             : Problems.Plain(StatusCodes.Status404NotFound, "No such pending operation", $"'{pendingOperationId}' is not pending: completed, or never issued.");
 }

@@ -74,7 +74,7 @@ internal static class SandboxApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        sandbox.MapGet("/routes", (HttpContext http) => TypedResults.Ok(new RoutesResponse(http.Sandbox().Sandbox.GetRoutes())))
+        sandbox.MapGet("/routes", ([AsParameters] SandboxScope scope) => TypedResults.Ok(new RoutesResponse(scope.Sandbox.GetRoutes())))
             .WithName("ListRoutes")
             .WithSummary("The remote side's routing rules, by called address.");
 
@@ -89,8 +89,8 @@ internal static class SandboxApi
                 "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides.")
             .ProducesValidationProblem();
 
-        sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, HttpContext http) =>
-                http.Sandbox().Sandbox.RemoveRoute(calledAddress)
+        sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, [AsParameters] SandboxScope scope) =>
+                scope.Sandbox.RemoveRoute(calledAddress)
                     ? (Results<NoContent, ProblemHttpResult>)TypedResults.NoContent()
                     : Problems.Plain(StatusCodes.Status404NotFound, "No such route", $"There is no route for '{calledAddress}'."))
             .WithName("DeleteRoute")
@@ -100,9 +100,9 @@ internal static class SandboxApi
         return app;
     }
 
-    private static Results<Ok<ClockResponse>, ProblemHttpResult> AdvanceClock(AdvanceClockRequest request, HttpContext http)
+    private static Results<Ok<ClockResponse>, ProblemHttpResult> AdvanceClock(AdvanceClockRequest request, [AsParameters] SandboxScope scope)
     {
-        var sandbox = http.Sandbox().Sandbox;
+        var sandbox = scope.Sandbox;
         if (request.By < TimeSpan.Zero)
         {
             return Problems.Plain(StatusCodes.Status400BadRequest, "Time does not go back", "by must not be negative.");
@@ -113,7 +113,7 @@ internal static class SandboxApi
             : Problems.Plain(StatusCodes.Status409Conflict, "Not a virtual clock", "This sandbox runs on the host's clock; create it with clock Virtual to advance time by hand.");
     }
 
-    private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, HttpContext http)
+    private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
     {
         if (calledAddress.Length > 64 || request.AnswerDelay < TimeSpan.Zero)
         {
@@ -121,7 +121,7 @@ internal static class SandboxApi
         }
 
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
-        http.Sandbox().Sandbox.SetRoute(route);
+        scope.Sandbox.SetRoute(route);
         return TypedResults.Ok(route);
     }
 
@@ -154,15 +154,15 @@ internal static class SandboxApi
         return TypedResults.Created($"/sandboxes/{entry.Id}", body);
     }
 
-    private static Ok<SandboxResponse> Get(HttpContext http)
+    private static Ok<SandboxResponse> Get([AsParameters] SandboxScope scope)
     {
-        var entry = http.Sandbox();
+        var entry = scope.Entry;
         return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
     }
 
-    private static Results<NoContent, ProblemHttpResult> Delete(HttpContext http, SandboxStore store)
+    private static Results<NoContent, ProblemHttpResult> Delete([AsParameters] SandboxScope scope, SandboxStore store)
     {
-        var entry = http.Sandbox();
+        var entry = scope.Entry;
         return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
     }
 
@@ -173,17 +173,17 @@ internal static class SandboxApi
             return new SandboxSummary(e.Id, e.CreatedAt, e.LastUsed, e.Sandbox.Options.Profile.Name, counters.Vcs, counters.PendingOperations, counters.Events);
         })]));
 
-    private static Ok<SandboxResponse> Reset(HttpContext http)
+    private static Ok<SandboxResponse> Reset([AsParameters] SandboxScope scope)
     {
-        var entry = http.Sandbox();
+        var entry = scope.Entry;
         entry.Sandbox.Reset();
         return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
     }
 
-    private static Ok<BehaviorsResponse> GetBehaviors(HttpContext http) =>
-        TypedResults.Ok(new BehaviorsResponse([.. http.Sandbox().Sandbox.GetBehaviors().OrderBy(b => b.Key).Select(b => b.ToResponse())]));
+    private static Ok<BehaviorsResponse> GetBehaviors([AsParameters] SandboxScope scope) =>
+        TypedResults.Ok(new BehaviorsResponse([.. scope.Sandbox.GetBehaviors().OrderBy(b => b.Key).Select(b => b.ToResponse())]));
 
-    private static Results<Ok<BehaviorResponse>, ValidationProblem, ProblemHttpResult> SetBehavior(string handler, SetBehaviorRequest request, HttpContext http)
+    private static Results<Ok<BehaviorResponse>, ValidationProblem, ProblemHttpResult> SetBehavior(string handler, SetBehaviorRequest request, [AsParameters] SandboxScope scope)
     {
         if (!Enum.TryParse<CmHandler>(handler, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(handler, out _))
         {
@@ -199,7 +199,7 @@ internal static class SandboxApi
             request.FailStatus is null ? null : request.FailStatus.ToStatus(),
             request.FaultRate ?? 0,
             request.FaultSeed ?? 0);
-        if (http.Sandbox().Sandbox.SetBehavior(parsed, behavior) is { } problem)
+        if (scope.Sandbox.SetBehavior(parsed, behavior) is { } problem)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["behavior"] = [problem] });
         }
