@@ -74,7 +74,7 @@ public sealed class SandboxApi(HttpClient http, string id, string key)
     public async Task<JsonArray> ViolationsAsync() => (await Get("/violations")).Body!["violations"]!.AsArray();
 
     // The usual steps before the step under test.
-    public async Task<string> OpenAfAsync(string context = "af-ctx", string family = "Q2931") =>
+    public async Task<string> OpenAfAsync(string context = "af-ctx", string family = "CO_ADDRESS_FAMILY_Q2931") =>
         Ok(await Post("/client/address-families", new { addressFamily = family, clientAfContext = context }))["ndisAfHandle"]!;
 
     public async Task<string> CreateVcAsync(string af, string context = "vc-ctx") =>

@@ -13,11 +13,133 @@ internal static class Json
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new FlagsConverter<CallParameterFlags>());
         options.Converters.Add(new FlagsConverter<MediaParameterFlags>());
-        // API.md spells these in lower case ("role": "client" | "mcm", duties auto | manual, strictness strict | lenient).
-        options.Converters.Add(new JsonStringEnumConverter<Role>(JsonNamingPolicy.CamelCase));
-        options.Converters.Add(new JsonStringEnumConverter<McmDuties>(JsonNamingPolicy.CamelCase));
-        options.Converters.Add(new JsonStringEnumConverter<Strictness>(JsonNamingPolicy.CamelCase));
-        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new AddressFamilyConverter());
+        options.Converters.Add(new WireEnumConverterFactory());
+    }
+}
+
+/// <summary>
+/// The names enums travel under, and the one strict way they are read: a name of the set, in any case (API.md §6). A
+/// number, a comma-joined list ("A,B", which .NET would OR into a third value) or any other text is refused, naming the
+/// allowed values. Role, duties and strictness are spelt in lower case as API.md writes them; the rest as declared.
+/// </summary>
+internal static class WireEnum
+{
+    private static readonly HashSet<Type> CamelCase = [typeof(Role), typeof(McmDuties), typeof(Strictness)];
+
+    public static string[] Names<TEnum>()
+        where TEnum : struct, Enum => Names(typeof(TEnum));
+
+    public static string[] Names(Type type) =>
+        CamelCase.Contains(type) ? [.. Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName)] : Enum.GetNames(type);
+
+    public static string NameOf(Type type, object value) =>
+        CamelCase.Contains(type) ? JsonNamingPolicy.CamelCase.ConvertName(value.ToString()!) : value.ToString()!;
+
+    public static bool TryParse<TEnum>(string? text, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        if (text is not null && TryParse(typeof(TEnum), text, out var parsed))
+        {
+            value = (TEnum)parsed;
+            return true;
+        }
+
+        value = default;
+        return false;
+    }
+
+    public static bool TryParse(Type type, string text, out object value)
+    {
+        value = default!;
+        foreach (var name in Enum.GetNames(type))
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = Enum.Parse(type, name);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>What a refused value is told: the value and every allowed name.</summary>
+    public static string NotOneOf(Type type, string? text) => $"'{text}' is not one of {string.Join(", ", Names(type))}.";
+}
+
+/// <summary>Writes an enum as its wire name and reads it strictly (<see cref="WireEnum"/>).</summary>
+internal sealed class WireEnumConverterFactory : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) => typeToConvert.IsEnum;
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(WireEnumConverter<>).MakeGenericType(typeToConvert))!;
+
+    private sealed class WireEnumConverter<TEnum> : JsonConverter<TEnum>
+        where TEnum : struct, Enum
+    {
+        public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            return WireEnum.TryParse<TEnum>(text, out var value)
+                ? value
+                : throw new JsonException(WireEnum.NotOneOf(typeof(TEnum), text ?? $"a {reader.TokenType.ToString().ToLowerInvariant()}"));
+        }
+
+        public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(WireEnum.NameOf(typeof(TEnum), value));
+    }
+}
+
+/// <summary>
+/// CO_ADDRESS_FAMILY.AddressFamily by its ndis.h name (<c>CO_ADDRESS_FAMILY_Q2931</c>, <c>CO_ADDRESS_FAMILY_TAPI</c>),
+/// which answers and events carry. Requests may also give the short names Q2931 and Tapi, or the ndis.h numbers (1, 0x800 =
+/// 2048) as a JSON number or a hex string.
+/// </summary>
+internal sealed class AddressFamilyConverter : JsonConverter<AddressFamilyType>
+{
+    public static IReadOnlyList<string> Names { get; } = ["CO_ADDRESS_FAMILY_Q2931", "CO_ADDRESS_FAMILY_TAPI", "Q2931", "Tapi"];
+
+    public static string NameOf(AddressFamilyType family) => family == AddressFamilyType.Tapi ? "CO_ADDRESS_FAMILY_TAPI" : "CO_ADDRESS_FAMILY_Q2931";
+
+    public static bool TryParse(string? text, out AddressFamilyType family)
+    {
+        family = default;
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            && uint.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var hex))
+        {
+            return TryFrom(hex, out family);
+        }
+
+        var name = text.StartsWith("CO_ADDRESS_FAMILY_", StringComparison.OrdinalIgnoreCase) ? text["CO_ADDRESS_FAMILY_".Length..] : text;
+        return WireEnum.TryParse(name, out family);
+    }
+
+    public override AddressFamilyType Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetUInt32(out var number) && TryFrom(number, out var byNumber))
+        {
+            return byNumber;
+        }
+
+        var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+        return TryParse(text, out var family)
+            ? family
+            : throw new JsonException($"'{text ?? (reader.TokenType == JsonTokenType.Number ? reader.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.TokenType.ToString())}' is not an address family this MCM registers: use CO_ADDRESS_FAMILY_Q2931 (0x1) or CO_ADDRESS_FAMILY_TAPI (0x800).");
+    }
+
+    public override void Write(Utf8JsonWriter writer, AddressFamilyType value, JsonSerializerOptions options) => writer.WriteStringValue(NameOf(value));
+
+    private static bool TryFrom(uint number, out AddressFamilyType family)
+    {
+        family = (AddressFamilyType)number;
+        return Enum.IsDefined(family);
     }
 }
 

@@ -32,6 +32,7 @@ internal static class Problems
             ["rule"] = rule.Id,
             ["severity"] = violation.Severity.ToString(),
             ["reference"] = rule.Reference,
+            ["referenceUrl"] = rule.ReferenceUrl,
             ["operation"] = violation.Operation,
             ["violationSequence"] = violation.Sequence,
         };

@@ -60,7 +60,13 @@ app.UseSwaggerUI(options =>
 {
     options.DocumentTitle = "NdisMock";
     options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
+    // A reload keeps the keys entered in Authorize; operations stay in the document's (flow) order.
+    options.EnablePersistAuthorization();
+    options.DisplayOperationId();
 });
+
+// The root leads to what a visitor can use: Swagger UI.
+app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
 
 app.MapHealth();
 app.MapSandboxes();

@@ -50,7 +50,31 @@ public sealed record Rule(
     string Reference,
     Refusal Refusal = Refusal.None,
     NdisStatus? Result = null,
-    string? NotDetectedBecause = null);
+    string? NotDetectedBecause = null)
+{
+    /// <summary>The address of the WDK page named by <see cref="Reference"/>.</summary>
+    public string? ReferenceUrl => WdkPages.UrlOf(Reference);
+}
+
+/// <summary>Where the WDK's reference pages for ndis.h live on learn.microsoft.com.</summary>
+public static class WdkPages
+{
+    private const string Root = "https://learn.microsoft.com/en-us/windows-hardware/drivers/ddi/ndis/";
+
+    /// <summary>The page of an ndis.h function or macro (<c>NdisMCmCloseCallComplete</c>).</summary>
+    public static string FunctionUrl(string function) => Root + "nf-ndis-" + function.ToLowerInvariant();
+
+    /// <summary>
+    /// The page with a given title: "NdisClMakeCall function" and "NdisMCmCloseCallComplete macro" are function pages,
+    /// "PROTOCOL_CM_MAKE_CALL" a callback type's; anything else has no address here.
+    /// </summary>
+    public static string? UrlOf(string title) => title.Split(' ') switch
+    {
+        [var name, "function" or "macro"] => FunctionUrl(name),
+        [var name] when name.StartsWith("PROTOCOL_", StringComparison.Ordinal) => Root + "nc-ndis-" + name.ToLowerInvariant(),
+        _ => null,
+    };
+}
 
 /// <summary>
 /// The one catalogue of rules: every V-* id of CONDIS.md §6.2, plus the few NdisMock adds for situations the

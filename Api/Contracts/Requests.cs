@@ -32,7 +32,7 @@ public sealed record AdvanceClockRequest([property: Required] TimeSpan? By);
 public sealed record SetRouteRequest([property: Required] RouteOutcome? Outcome, TimeSpan? AnswerDelay);
 
 /// <summary>NdisClOpenAddressFamilyEx: the address family to open and the client's context for it.</summary>
-/// <param name="AddressFamily">Q2931 (ATM) or Tapi (ISDN).</param>
+/// <param name="AddressFamily">CO_ADDRESS_FAMILY_Q2931 (ATM) or CO_ADDRESS_FAMILY_TAPI (ISDN); the short names Q2931 and Tapi and the ndis.h values 1 and 2048 are accepted too.</param>
 /// <param name="ClientAfContext">Echoed in ProtocolClOpenAfCompleteEx, ProtocolClNotifyCloseAf, ProtocolClCloseAfComplete and ProtocolCoCreateVc.</param>
 /// <param name="MajorVersion">CO_ADDRESS_FAMILY.MajorVersion; the registered one when left out.</param>
 /// <param name="MinorVersion">CO_ADDRESS_FAMILY.MinorVersion; the registered one when left out.</param>

@@ -29,7 +29,8 @@ public sealed record ViolationResponse(
     string Operation,
     string Summary,
     string Detail,
-    string Reference);
+    string Reference,
+    string? ReferenceUrl);
 
 /// <summary>A new sandbox: its id and its secret key, shown this once.</summary>
 /// <param name="Key">Send it as the X-Sandbox-Key header on every request about this sandbox.</param>
@@ -116,6 +117,7 @@ public sealed record RuleResponse(
     Severity Severity,
     string Summary,
     string Reference,
+    string? ReferenceUrl,
     string? NdisStatus,
     string? NotDetectedBecause);
 
@@ -136,7 +138,7 @@ internal static class ResponseMapping
         outcome.Warnings.Count == 0 ? null : [.. outcome.Warnings.Select(w => w.ToResponse())]);
 
     public static ViolationResponse ToResponse(this Violation v) =>
-        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference);
+        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
         id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
@@ -151,5 +153,5 @@ internal static class ResponseMapping
         new(b.Key.ToString(), b.Value.Mode, b.Value.Status.Name, b.Value.Status.Hex, b.Value.CompleteAfter,
             b.Value.FailNext, b.Value.FailStatus?.Name, b.Value.FaultRate, b.Value.FaultSeed);
 
-    public static RuleResponse ToResponse(this Rule r) => new(r.Id, r.Severity, r.Summary, r.Reference, r.Result?.Name, r.NotDetectedBecause);
+    public static RuleResponse ToResponse(this Rule r) => new(r.Id, r.Severity, r.Summary, r.Reference, r.ReferenceUrl, r.Result?.Name, r.NotDetectedBecause);
 }

@@ -88,9 +88,9 @@ internal static class ObservationApi
         EventName? nameFilter = null;
         if (name is not null)
         {
-            if (!Enum.TryParse<EventName>(name, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed) || char.IsDigit(name[0]))
+            if (!WireEnum.TryParse<EventName>(name, out var parsed))
             {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"'{name}' is not an event name (an NDIS function, handler or callback, e.g. ProtocolClCloseCallComplete)."] });
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [$"'{name}' is not an event name: an NDIS function, handler or callback, one of {string.Join(", ", Enum.GetNames<EventName>())}."] });
             }
 
             nameFilter = parsed;

@@ -55,12 +55,12 @@ internal static class Examples
             ["CreateSandbox"] =
             [
                 ("atm", "An ATM OC-3c adapter", """{ "profile": "AtmOc3" }"""),
-                ("isdn", "An ISDN BRI adapter (2 B-channels) on a virtual clock", """{ "profile": "IsdnBri", "clock": "virtual" }"""),
+                ("isdn", "An ISDN BRI adapter (2 B-channels) on a virtual clock", """{ "profile": "IsdnBri", "clock": "Virtual" }"""),
             ],
             ["NdisClOpenAddressFamilyEx"] =
             [
-                ("atm", "ATM (Q.2931)", """{ "addressFamily": "Q2931", "clientAfContext": "my-atm-af" }"""),
-                ("isdn", "ISDN (TAPI)", """{ "addressFamily": "Tapi", "clientAfContext": "my-isdn-af" }"""),
+                ("atm", "ATM (Q.2931)", """{ "addressFamily": "CO_ADDRESS_FAMILY_Q2931", "clientAfContext": "my-atm-af" }"""),
+                ("isdn", "ISDN (TAPI)", """{ "addressFamily": "CO_ADDRESS_FAMILY_TAPI", "clientAfContext": "my-isdn-af" }"""),
             ],
         };
 
@@ -71,7 +71,7 @@ internal static class Examples
         ["CreateSandbox"] = """{ "profile": "AtmOc3", "duties": "auto", "strictness": "strict" }""",
         ["SetBehavior"] = """{ "mode": "Pend", "status": "NDIS_STATUS_SUCCESS", "completeAfter": "00:00:00.050", "failNext": 1, "failStatus": "NDIS_STATUS_CELLRATE_NOT_AVAILABLE" }""",
         ["CompletePendingOperation"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
-        ["NdisClOpenAddressFamilyEx"] = """{ "addressFamily": "Q2931", "clientAfContext": "my-atm-af" }""",
+        ["NdisClOpenAddressFamilyEx"] = """{ "addressFamily": "CO_ADDRESS_FAMILY_Q2931", "clientAfContext": "my-atm-af" }""",
         ["NdisClNotifyCloseAddressFamilyComplete"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
         ["NdisClRegisterSap"] = """{ "protocolSapContext": "my-sap", "sap": { "sapType": "Nsap", "value": "47.0005.80FFE1000000F21A3D40.0020481A3D40.00" } }""",
         ["NdisCoCreateVc"] = """{ "protocolVcContext": "my-vc" }""",

@@ -6,11 +6,14 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace NdisMock.Api.OpenApi;
 
+/// <summary>
+/// The OpenAPI document: what each operation takes (every path parameter, WDK-sized integers, closed sets as enums) and
+/// what it can answer, the two keys as security schemes, and tags and operations in the order a CoNDIS flow uses them.
+/// </summary>
 internal static class SwaggerSetup
 {
     public const string SandboxKeyScheme = "SandboxKey";
-
-    private static readonly string[] TagOrder = ["Sandbox", "Client", "MCM", "Observation", "Health"];
+    public const string OperatorKeyScheme = "OperatorKey";
 
     public static IServiceCollection AddNdisMockSwagger(this IServiceCollection services) => services
         .AddEndpointsApiExplorer()
@@ -25,8 +28,11 @@ internal static class SwaggerSetup
                     "Start with **CreateSandbox**, then **Authorize** with the returned key. Drive the **Client** role (`NdisCl…`, `NdisCo…`) and the " +
                     "**MCM** role (`NdisMCm…`); every call is checked against the WDK's rules. A call the WDK forbids is refused with a problem " +
                     "naming its rule (GET /rules); a call NDIS would fail answers 200 with that NDIS status; a pended call answers 202 and waits " +
-                    "for its completion. **Observation** shows the journal of calls and callbacks, the violations and the pending requests.",
+                    "for its completion. **Observation** shows the journal of calls and callbacks, the violations and the pending requests.\n\n" +
+                    "Operations are listed in the order a flow uses them: open an address family, register a SAP, create a VC, make the call, " +
+                    "… close the address family. Each NDIS operation links its page of the WDK reference.",
             });
+            options.AddServer(new OpenApiServer { Url = "/", Description = "This NdisMock instance" });
             options.AddSecurityDefinition(SandboxKeyScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -34,15 +40,25 @@ internal static class SwaggerSetup
                 Name = SandboxAccess.KeyHeader,
                 Description = "The key CreateSandbox returned for the sandbox.",
             });
-            // Tags in the order a newcomer uses them; operations within a tag by path.
-            options.OrderActionsBy(api => $"{Array.IndexOf(TagOrder, api.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Http.Metadata.ITagsMetadata>().FirstOrDefault()?.Tags[0]):D2} {api.RelativePath} {api.HttpMethod}");
-            options.OperationFilter<SandboxKeyFilter>();
+            options.AddSecurityDefinition(OperatorKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = SandboxAccess.OperatorHeader,
+                Description = "The instance operator's key (Operator__Key): lists every sandbox, and may read or delete any of them.",
+            });
+            options.OrderActionsBy(api => Flow.SortKey(api.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName));
+            options.DocumentFilter<TagsFilter>();
+            options.DocumentFilter<ProblemSchemaFilter>();
+            options.OperationFilter<SecurityFilter>();
+            options.OperationFilter<ParametersFilter>();
+            options.OperationFilter<ResponsesFilter>();
+            options.OperationFilter<WdkPageFilter>();
             options.OperationFilter<ExampleFilter>();
-            options.MapType<CallParameterFlags>(() => FlagsSchema<CallParameterFlags>());
-            options.MapType<MediaParameterFlags>(() => FlagsSchema<MediaParameterFlags>());
-            options.MapType<Role>(() => CamelCaseEnum<Role>());
-            options.MapType<McmDuties>(() => CamelCaseEnum<McmDuties>());
-            options.MapType<Strictness>(() => CamelCaseEnum<Strictness>());
+            options.SchemaFilter<ClosedSetsFilter>();
+            options.SchemaFilter<RequiredAnswersFilter>();
+            options.DocumentFilter<FlagNamesFilter>();
+            Schemas.Map(options);
             options.SupportNonNullableReferenceTypes();
             foreach (var assembly in new[] { "NdisMock.Api", "NdisMock.Domain", "NdisMock.Hubs" })
             {
@@ -54,47 +70,41 @@ internal static class SwaggerSetup
             }
         });
 
-    private static OpenApiSchema CamelCaseEnum<TEnum>()
-        where TEnum : struct, Enum => new()
-        {
-            Type = JsonSchemaType.String,
-            Enum = [.. Enum.GetNames<TEnum>().Select(n => (JsonNode)JsonValue.Create(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(n))!)],
-        };
-
-    private static OpenApiSchema FlagsSchema<TEnum>()
-        where TEnum : struct, Enum => new()
-        {
-            Description = $"A number, or a list of flag names: {string.Join(", ", Enum.GetNames<TEnum>().Where(n => n != "None"))}.",
-            OneOf =
-            [
-                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
-                new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Array,
-                    Items = new OpenApiSchema
-                    {
-                        Type = JsonSchemaType.String,
-                        Enum = [.. Enum.GetNames<TEnum>().Where(n => n != "None").Select(n => (JsonNode)JsonValue.Create(n)!)],
-                    },
-                },
-            ],
-        };
-
-    /// <summary>Every route under a sandbox needs its key, so Authorize in Swagger UI applies to them.</summary>
-    private sealed class SandboxKeyFilter : IOperationFilter
+    /// <summary>Every route under a sandbox needs its key (GetSandbox and DeleteSandbox also take the operator's); ListSandboxes only the operator's.</summary>
+    private sealed class SecurityFilter : IOperationFilter
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (context.ApiDescription.RelativePath?.Contains("{sandboxId}", StringComparison.Ordinal) != true)
+            var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            var schemes = new List<string>();
+            if (context.ApiDescription.RelativePath?.Contains("{sandboxId}", StringComparison.Ordinal) == true)
             {
-                return;
+                schemes.Add(SandboxKeyScheme);
             }
 
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement
+            if (metadata.Any(m => m is SandboxAccess.OperatorAllowed or SandboxAccess.OperatorRequired))
             {
-                [new OpenApiSecuritySchemeReference(SandboxKeyScheme, context.Document)] = [],
-            });
+                schemes.Add(OperatorKeyScheme);
+            }
+
+            // Alternatives: any one of the schemes admits the request. An empty list says "no key needed" explicitly.
+            operation.Security = [.. schemes.Select(scheme => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] })];
+            if (schemes.Count == 0)
+            {
+                operation.Security = [];
+            }
+        }
+    }
+
+    /// <summary>Each NDIS operation links its page of the WDK reference.</summary>
+    private sealed class WdkPageFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (operation.OperationId is { } id && id.StartsWith("Ndis", StringComparison.Ordinal))
+            {
+                operation.ExternalDocs = new OpenApiExternalDocs { Description = $"{id} in the WDK reference", Url = new Uri(WdkPages.FunctionUrl(id)) };
+            }
         }
     }
 

@@ -115,12 +115,12 @@ internal static class SandboxAccess
         public static readonly KeyRequired Instance = new();
     }
 
-    private sealed class OperatorAllowed
+    internal sealed class OperatorAllowed
     {
         public static readonly OperatorAllowed Instance = new();
     }
 
-    private sealed class OperatorRequired
+    internal sealed class OperatorRequired
     {
         public static readonly OperatorRequired Instance = new();
     }

@@ -185,7 +185,7 @@ internal static class SandboxApi
 
     private static Results<Ok<BehaviorResponse>, ValidationProblem, ProblemHttpResult> SetBehavior(string handler, SetBehaviorRequest request, [AsParameters] SandboxScope scope)
     {
-        if (!Enum.TryParse<CmHandler>(handler, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(handler, out _))
+        if (!WireEnum.TryParse<CmHandler>(handler, out var parsed))
         {
             return Problems.Plain(StatusCodes.Status404NotFound, "Unknown handler",
                 $"'{handler}' is not a scriptable handler; use one of {string.Join(", ", Enum.GetNames<CmHandler>())}.");

@@ -1,0 +1,74 @@
+using Microsoft.OpenApi;
+using NdisMock.Domain;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace NdisMock.Api.OpenApi;
+
+/// <summary>
+/// Describes every parameter by its name, once for all operations: what it holds, where its value comes from, and an
+/// example of its shape. Parameters whose values form a closed set list them.
+/// </summary>
+internal sealed class ParametersFilter : IOperationFilter
+{
+    private static readonly Dictionary<string, (string Description, string Example)> Known = new()
+    {
+        ["sandboxId"] = ("The id CreateSandbox returned.", "sbx-3f9c2a71d04e8b65"),
+        ["ndisAfHandle"] = ("The NdisAfHandle NdisClOpenAddressFamilyEx returned.", "af-k3x9-1"),
+        ["ndisSapHandle"] = ("The NdisSapHandle NdisClRegisterSap returned.", "sap-k3x9-1"),
+        ["ndisVcHandle"] = ("The NdisVcHandle NdisCoCreateVc or NdisMCmCreateVc returned.", "vc-k3x9-1"),
+        ["ndisPartyHandle"] = ("The NdisPartyHandle NdisClMakeCall (multipoint) or NdisClAddParty returned.", "party-k3x9-1"),
+        ["pendingOperationId"] = ("The pendingOperationId of a 202 answer (also in ListPendingOperations).", "op-k3x9-1"),
+        ["handler"] = ("The MCM handler to script.", "ProtocolCmMakeCall"),
+        ["calledAddress"] = ("The called party: an ATM address (q2931.calledParty.address) or an ISDN number (tapi.destAddress).", "+15550100"),
+        ["ruleId"] = ("A rule id of the catalogue, as problems and violations name it.", "V-CMP-01"),
+        ["after"] = ("Only what follows this journal sequence; 0 for everything kept.", "0"),
+        ["limit"] = ("At most this many events.", "1000"),
+        ["wait"] = ("Wait up to this long (hh:mm:ss, at most 00:00:30) for a first matching event.", "00:00:10"),
+        ["name"] = ("Only events of this name: an NDIS function, handler or callback.", "ProtocolClCloseCallComplete"),
+    };
+
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            if (parameter.Name is null)
+            {
+                continue;
+            }
+
+            if (Known.TryGetValue(parameter.Name, out var known))
+            {
+                // A query parameter named like a handle filters by it; the rest describe the same thing in either place.
+                parameter.Description = parameter.In == ParameterLocation.Query && parameter.Name == "ndisVcHandle"
+                    ? "Only events about this VC."
+                    : known.Description;
+                parameter.Example = parameter.Schema?.Type is JsonSchemaType.Integer ? long.Parse(known.Example, System.Globalization.CultureInfo.InvariantCulture) : known.Example;
+            }
+
+            if (parameter.Schema is not OpenApiSchema schema)
+            {
+                continue;
+            }
+
+            switch (parameter.Name)
+            {
+                case "handler":
+                    schema.Enum = Schemas.Strings(Enum.GetNames<CmHandler>());
+                    break;
+                case "name" when parameter.In == ParameterLocation.Query:
+                    schema.Enum = Schemas.Strings(Enum.GetNames<EventName>());
+                    break;
+                case "wait":
+                    schema.Format = null;
+                    schema.Pattern = @"^(\d+\.)?\d{1,2}:\d{2}:\d{2}(\.\d{1,7})?$";
+                    break;
+                case "after":
+                    // [Range(0, long.MaxValue)] comes out as a rounded double; the bound is the type's anyway.
+                    schema.Maximum = null;
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.OpenApi;
+using NdisMock.Domain;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace NdisMock.Api.OpenApi;
+
+/// <summary>
+/// What each operation can answer, and only that. The 2xx of an NDIS operation come from its <see cref="NdisAnswers"/>; the
+/// problems from what the route is: a route under a sandbox can answer 401/403 (key), 404 (unknown sandbox or handle) and
+/// 429 (allowance); one with a body 400 and 413; one with query parameters 400; an NDIS operation 409 (the WDK forbids it
+/// now) and, with a handle in its path, 410 (a handle of an object that is gone). Each problem carries an example.
+/// </summary>
+internal sealed class ResponsesFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var api = context.ApiDescription;
+        var path = api.RelativePath ?? "";
+        var answers = api.ActionDescriptor.EndpointMetadata.OfType<NdisAnswers>().FirstOrDefault()?.Answers;
+        var hasBody = api.ParameterDescriptions.Any(p => p.Source == BindingSource.Body);
+        var hasQuery = api.ParameterDescriptions.Any(p => p.Source == BindingSource.Query);
+        var hasHandle = path.Contains("{ndis", StringComparison.Ordinal) || path.Contains("{pendingOperationId}", StringComparison.Ordinal);
+        var scoped = path.Contains("{sandboxId}", StringComparison.Ordinal);
+        operation.Responses ??= [];
+
+        if (answers is { } declared)
+        {
+            foreach (var (code, answer) in new[] { ("200", Answers.Completed), ("201", Answers.Created), ("202", Answers.Pended) })
+            {
+                if (!declared.HasFlag(answer))
+                {
+                    operation.Responses.Remove(code);
+                }
+                else if (operation.Responses.TryGetValue(code, out var response) && response is OpenApiResponse concrete)
+                {
+                    concrete.Description = answer switch
+                    {
+                        Answers.Created => "Completed with NDIS_STATUS_SUCCESS: the new handle is in the body, Location names the sandbox.",
+                        Answers.Pended => "NDIS_STATUS_PENDING: a handler pended. pendingOperationId (and Location) name the request until its completion.",
+                        _ => "Completed: with NDIS_STATUS_SUCCESS, or with the NDIS failure status the WDK documents (the body names the rule).",
+                    };
+                }
+            }
+        }
+
+        var problems = new SortedSet<int>(operation.Responses.Keys.Where(k => k.StartsWith('4')).Select(int.Parse));
+        if (hasBody || hasQuery)
+        {
+            problems.Add(400);
+        }
+
+        if (hasBody)
+        {
+            problems.Add(413);
+        }
+
+        if (scoped)
+        {
+            problems.UnionWith([401, 403, 404, 429]);
+        }
+
+        if (answers is not null)
+        {
+            problems.Add(409);
+            if (hasHandle)
+            {
+                problems.Add(410);
+            }
+        }
+
+        foreach (var status in problems)
+        {
+            var schema = context.SchemaGenerator.GenerateSchema(status == 400 ? typeof(HttpValidationProblemDetails) : typeof(ProblemDetails), context.SchemaRepository);
+            var response = new OpenApiResponse
+            {
+                Description = Describe(status, answers is not null),
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    ["application/problem+json"] = new() { Schema = schema, Example = Example(status, operation.OperationId, hasHandle, answers is not null) },
+                },
+            };
+            if (status == 429)
+            {
+                response.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds until the sandbox's allowance refills.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+                };
+            }
+
+            operation.Responses[status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = response;
+        }
+
+        // By status code, as a reader scans them.
+        var sorted = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (code, response) in sorted)
+        {
+            operation.Responses[code] = response;
+        }
+    }
+
+    private static string Describe(int status, bool ndis) => status switch
+    {
+        400 => ndis
+            ? "The body could not be read or validated, or an argument the WDK forbids (a PENDING completion status, a handle other than the pended one): errors or rule says which."
+            : "The body or a parameter could not be read or validated; errors names the field.",
+        401 => "No key: send X-Sandbox-Key (or, where allowed, X-Operator-Key).",
+        403 => "The key is not this sandbox's (or not the operator's).",
+        404 => ndis ? "No such sandbox, or a handle this sandbox never issued (V-HDL-01)." : "No such sandbox, or nothing by that name in it.",
+        409 => ndis ? "The WDK forbids this call in the current state: the problem names the rule (GET /rules/{rule}); nothing changed." : "Refused in the current state; nothing changed.",
+        410 => ndis ? "The handle names an object that is gone (closed, deregistered, deleted, dropped): V-HDL-02 and kin." : "No longer kept.",
+        413 => "The body is larger than this instance accepts (Sandboxes__MaxRequestBodySize).",
+        429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); retry after Retry-After seconds.",
+        _ => "Refused.",
+    };
+
+    private static JsonNode Example(int status, string? operationId, bool hasHandle, bool ndis) => status switch
+    {
+        400 => Problem(400, "One or more validation errors occurred.", null, new JsonObject
+        {
+            ["errors"] = new JsonObject { ["status"] = new JsonArray("status must be an NDIS status name (NDIS_STATUS_FAILURE) or its eight-digit hex code (0xC0000001).") },
+        }),
+        401 => Problem(401, "Sandbox key required", "Send the key returned by CreateSandbox in the X-Sandbox-Key header."),
+        403 => Problem(403, "Wrong sandbox key", "The X-Sandbox-Key header does not hold the key of sandbox sbx-3f9c2a71d04e8b65."),
+        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, 404, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
+        404 => Problem(404, "Unknown sandbox", "There is no sandbox 'sbx-3f9c2a71d04e8b65' (never created, deleted, or expired)."),
+        409 => Refusal(StateRuleOf(operationId), 409, operationId, "See the rule for what the WDK requires first."),
+        410 => Refusal(Rules.StaleHandle, 410, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
+        413 => Problem(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
+        429 => Problem(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
+            new JsonObject { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }),
+        _ => Problem(status, "Refused", null),
+    };
+
+    /// <summary>A state rule the operation's own WDK page gives, else the generic one for completions without a request.</summary>
+    private static Rule StateRuleOf(string? operationId) =>
+        Rules.All.FirstOrDefault(r => r.Refusal == Domain.Refusal.State && operationId is not null && r.Reference.StartsWith(operationId + " ", StringComparison.Ordinal))
+        ?? Rules.CompletionWithoutRequest;
+
+    private static JsonObject Refusal(Rule rule, int status, string? operationId, string detail)
+    {
+        var extensions = new JsonObject
+        {
+            ["rule"] = rule.Id,
+            ["severity"] = rule.Severity.ToString(),
+            ["reference"] = rule.Reference,
+            ["referenceUrl"] = rule.ReferenceUrl,
+            ["operation"] = operationId,
+            ["violationSequence"] = 12,
+        };
+        var problem = Problem(status, rule.Summary, detail, extensions);
+        problem["type"] = $"/rules/{rule.Id}";
+        return problem;
+    }
+
+    private static JsonObject Problem(int status, string title, string? detail, JsonObject? extensions = null)
+    {
+        // The framework's default type links for the statuses it knows (RFC 9110 §15.5); 410, 413 and 429 get none.
+        var problem = status is 400 or 401 or 403 or 404 or 409
+            ? new JsonObject { ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 399}" }
+            : [];
+        problem["title"] = title;
+        problem["status"] = status;
+        if (detail is not null)
+        {
+            problem["detail"] = detail;
+        }
+
+        foreach (var (key, value) in extensions ?? [])
+        {
+            problem[key] = value?.DeepClone();
+        }
+
+        return problem;
+    }
+}
+
+/// <summary>The problem shape NdisMock answers with: RFC 9457 plus the verifier's extensions.</summary>
+internal sealed class ProblemSchemaFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        if (swaggerDoc.Components?.Schemas?.TryGetValue("ProblemDetails", out var schema) != true || schema is not OpenApiSchema problem)
+        {
+            return;
+        }
+
+        problem.Description = "RFC 9457 problem details. A refusal of the verifier adds rule (GET /rules/{rule}), severity, reference (the WDK page's title), " +
+            "referenceUrl (its address), operation, violationSequence (the journal sequence it follows) and, where one applies, ndisStatus and ndisStatusCode.";
+        problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The rule id, e.g. V-CMP-01." };
+        problem.Properties["severity"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(Enum.GetNames<Severity>()) };
+        problem.Properties["reference"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The title of the WDK page the rule rests on." };
+        problem.Properties["referenceUrl"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "That page on learn.microsoft.com." };
+        problem.Properties["operation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The function that was called." };
+        problem.Properties["violationSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" };
+        problem.Properties["ndisStatus"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(NdisStatuses.All.Select(s => s.Name)) };
+        problem.Properties["ndisStatusCode"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^0x[0-9A-F]{8}$" };
+    }
+}
