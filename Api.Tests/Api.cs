@@ -49,6 +49,8 @@ public sealed class SandboxApi(HttpClient http, string id, string key)
 
     public Task<Reply> Put(string relative, object? body) => Send(Http, HttpMethod.Put, Path(relative), body, Key);
 
+    public Task<Reply> PutJson(string relative, string json) => Send(Http, HttpMethod.Put, Path(relative), new StringContent(json, Encoding.UTF8, "application/json"), Key);
+
     public Task<Reply> Get(string relative) => Send(Http, HttpMethod.Get, Path(relative), null, Key);
 
     public Task<Reply> Delete(string relative) => Send(Http, HttpMethod.Delete, Path(relative), null, Key);

@@ -13,7 +13,7 @@ namespace NdisMock.Api.Tests;
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task GeneratedRequests_NeverAnswer5xx_Every4xxIsProblemJson_AndNothingIsLoggedAsAnError()
+    public async Task GeneratedRequests_NeverAnswer5xx_OnlyDeclaredStatuses_Every4xxIsProblemJson_AndNothingIsLoggedAsAnError()
     {
         var requests = int.Parse(Environment.GetEnvironmentVariable("NDISMOCK_FUZZ_REQUESTS") ?? "3000", System.Globalization.CultureInfo.InvariantCulture);
         var seed = int.Parse(Environment.GetEnvironmentVariable("NDISMOCK_FUZZ_SEED") ?? "8", System.Globalization.CultureInfo.InvariantCulture);
@@ -39,13 +39,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 (sandbox, handles) = await SeededSandbox(host);
             }
 
-            var (request, description) = fuzzer.Next(sandbox!, handles);
+            var (request, description, operation) = fuzzer.Next(sandbox!, handles);
             using (request)
             {
                 using var response = await http.SendAsync(request);
                 var code = (int)response.StatusCode;
                 statuses[code] = statuses.GetValueOrDefault(code) + 1;
                 Assert.True(code < 500, $"request {i}, {description}: {code} {await response.Content.ReadAsStringAsync()}");
+                Assert.True(operation is null || operation["responses"]?[code.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not null,
+                    $"request {i}, {description}: answered {code}, which the document does not declare for {operation?["operationId"]}");
                 if (code >= 400)
                 {
                     Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",

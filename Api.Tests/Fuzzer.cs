@@ -40,12 +40,14 @@ internal sealed class Fuzzer(JsonNode document, Random random)
         WrongContentType,
     }
 
-    /// <summary>One request for a random operation, against <paramref name="sandbox"/> and its live handles.</summary>
-    public (HttpRequestMessage Request, string Description) Next(SandboxApi sandbox, IReadOnlyDictionary<string, List<string>> handles)
+    /// <summary>One request for a random operation, against <paramref name="sandbox"/> and its live handles, with the operation it addresses.</summary>
+    public (HttpRequestMessage Request, string Description, JsonNode? Operation) Next(SandboxApi sandbox, IReadOnlyDictionary<string, List<string>> handles)
     {
         var (method, template, operation) = _operations[random.Next(_operations.Count)];
         var strategy = (Strategy)random.Next(Enum.GetValues<Strategy>().Length);
-        var path = template.Replace("{sandboxId}", random.Next(20) == 0 ? Pick(PathGarbage) : sandbox.Id, StringComparison.Ordinal);
+        var sandboxId = random.Next(20) == 0 ? Pick(PathGarbage) : sandbox.Id;
+        var path = template.Replace("{sandboxId}", sandboxId, StringComparison.Ordinal);
+        var addressed = sandboxId.Length > 0 || !template.Contains("{sandboxId}", StringComparison.Ordinal);
         foreach (var name in new[] { "ndisAfHandle", "ndisSapHandle", "ndisVcHandle", "ndisPartyHandle", "pendingOperationId", "handler", "ruleId" })
         {
             var value = name switch
@@ -54,6 +56,7 @@ internal sealed class Fuzzer(JsonNode document, Random random)
                 "ruleId" => random.Next(2) == 0 ? "V-CMP-01" : Pick(PathGarbage),
                 _ => handles[name].Count > 0 && random.Next(4) != 0 ? Pick(handles[name]) : Pick(PathGarbage),
             };
+            addressed &= value.Length > 0 || !template.Contains("{" + name + "}", StringComparison.Ordinal);
             path = path.Replace("{" + name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
         }
 
@@ -74,7 +77,8 @@ internal sealed class Fuzzer(JsonNode document, Random random)
             request.Content = Body(schema, strategy);
         }
 
-        return (request, $"{method} {template} [{strategy}]");
+        // An empty path segment makes the request another route's (or none), so it says nothing of this operation's answers.
+        return (request, $"{method} {template} [{strategy}]", addressed ? operation : null);
     }
 
     private HttpContent? Body(JsonNode schema, Strategy strategy)

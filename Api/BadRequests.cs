@@ -19,7 +19,9 @@ internal sealed partial class BadRequests(IProblemDetailsService problems) : IEx
             return false;
         }
 
-        var (field, message) = Explain(bad);
+        // The exception handler has cleared the request's endpoint; the feature keeps the one that failed.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        var (field, message) = Explain(bad, endpoint?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType);
         httpContext.Response.StatusCode = bad.StatusCode;
         var details = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
@@ -31,7 +33,7 @@ internal sealed partial class BadRequests(IProblemDetailsService problems) : IEx
     }
 
     /// <summary>The JSON path (or parameter name) at fault, and what was wrong with it.</summary>
-    internal static (string Field, string Message) Explain(BadHttpRequestException bad)
+    internal static (string Field, string Message) Explain(BadHttpRequestException bad, Type? body)
     {
         if (bad.InnerException is JsonException json)
         {
@@ -39,7 +41,9 @@ internal sealed partial class BadRequests(IProblemDetailsService problems) : IEx
             var message = PathSuffix().Replace(json.Message, "");
             if (ConvertedTo().Match(message) is { Success: true } converted)
             {
-                message = $"{(field.Length == 0 ? "The body" : "The value")} is not {Describe(converted.Groups["type"].Value)}.";
+                // The exception may name the record that holds the field rather than the field's own type: find that by the path.
+                var type = body is null ? null : TypeAt(body, field);
+                message = $"{(field.Length == 0 ? "The body" : "The value")} is not {(type is null ? Describe(converted.Groups["type"].Value) : Describe(type))}.";
             }
 
             return (field, message);
@@ -53,10 +57,50 @@ internal sealed partial class BadRequests(IProblemDetailsService problems) : IEx
         return (RequiredParameter().Match(bad.Message) is { Success: true } required ? required.Groups["name"].Value : "", bad.InnerException?.Message ?? bad.Message);
     }
 
+    /// <summary>The type a JSON path (<c>callParameters.flags</c>, <c>events[0].name</c>) reaches from the body's type.</summary>
+    private static Type? TypeAt(Type root, string path)
+    {
+        var type = root;
+        foreach (var segment in path.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment;
+            var indexed = segment.IndexOf('[', StringComparison.Ordinal);
+            if (indexed >= 0)
+            {
+                name = segment[..indexed];
+            }
+
+            if (name.Length > 0)
+            {
+                type = (Nullable.GetUnderlyingType(type) ?? type).GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)?.PropertyType;
+            }
+
+            if (type is not null && indexed >= 0)
+            {
+                type = type.IsArray ? type.GetElementType() : type.GetGenericArguments().FirstOrDefault();
+            }
+
+            if (type is null)
+            {
+                return null;
+            }
+        }
+
+        return type;
+    }
+
+    private static string Describe(Type type)
+    {
+        var plain = Nullable.GetUnderlyingType(type) ?? type;
+        return plain.IsEnum ? $"one of {string.Join(", ", WireEnum.Names(plain))}"
+            : plain != typeof(string) && plain.IsAssignableTo(typeof(System.Collections.IEnumerable)) ? "an array"
+            : Describe(plain.Name);
+    }
+
     /// <summary>A .NET type as what its JSON or query value must be.</summary>
     private static string Describe(string type)
     {
-        var name = NullableOf().Replace(type, "$1").TrimEnd('?');
+        var name = NullableOf().Match(type) is { Success: true } nullable ? nullable.Groups[1].Value : type.TrimEnd('?');
         name = name[(name.LastIndexOf('.') + 1)..];
         return name switch
         {
@@ -88,6 +132,6 @@ internal sealed partial class BadRequests(IProblemDetailsService problems) : IEx
     [GeneratedRegex("""Required parameter "(?<type>[^"]+) (?<name>[^" ]+)" was not provided""")]
     private static partial Regex RequiredParameter();
 
-    [GeneratedRegex(@"^(?:System\.)?Nullable`1\[\[([^,\]]+).*$")]
+    [GeneratedRegex(@"Nullable(?:`1\[\[?|<)([^,\]>]+)")]
     private static partial Regex NullableOf();
 }

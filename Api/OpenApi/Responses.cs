@@ -54,7 +54,7 @@ internal sealed class ResponsesFilter : IOperationFilter
 
         if (hasBody)
         {
-            problems.Add(413);
+            problems.UnionWith([413, 415]);
         }
 
         if (scoped)
@@ -113,6 +113,7 @@ internal sealed class ResponsesFilter : IOperationFilter
         409 => ndis ? "The WDK forbids this call in the current state: the problem names the rule (GET /rules/{rule}); nothing changed." : "Refused in the current state; nothing changed.",
         410 => ndis ? "The handle names an object that is gone (closed, deregistered, deleted, dropped): V-HDL-02 and kin." : "No longer kept.",
         413 => "The body is larger than this instance accepts (Sandboxes__MaxRequestBodySize).",
+        415 => "The body is not sent as application/json.",
         429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); retry after Retry-After seconds.",
         _ => "Refused.",
     };
@@ -130,6 +131,7 @@ internal sealed class ResponsesFilter : IOperationFilter
         409 => Refusal(StateRuleOf(operationId), 409, operationId, "See the rule for what the WDK requires first."),
         410 => Refusal(Rules.StaleHandle, 410, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
         413 => Problem(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
+        415 => Problem(415, "Unsupported Media Type", "Expected a supported JSON media type but got \"text/plain\"."),
         429 => Problem(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
             new JsonObject { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }),
         _ => Problem(status, "Refused", null),
@@ -159,7 +161,7 @@ internal sealed class ResponsesFilter : IOperationFilter
     private static JsonObject Problem(int status, string title, string? detail, JsonObject? extensions = null)
     {
         // The framework's default type links for the statuses it knows (RFC 9110 §15.5); 410, 413 and 429 get none.
-        var problem = status is 400 or 401 or 403 or 404 or 409
+        var problem = status is 400 or 401 or 403 or 404 or 409 or 415
             ? new JsonObject { ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 399}" }
             : [];
         problem["title"] = title;

@@ -21,13 +21,6 @@ internal static class Schemas
         options.MapType<uint?>(ULong);
         options.MapType<CallParameterFlags>(() => FlagsSchema<CallParameterFlags>());
         options.MapType<MediaParameterFlags>(() => FlagsSchema<MediaParameterFlags>());
-        options.MapType<AddressFamilyType>(() => new OpenApiSchema
-        {
-            Type = JsonSchemaType.String,
-            Description = "CO_ADDRESS_FAMILY.AddressFamily by its ndis.h name, as answers and events carry it. Requests may also give " +
-                "the short names Q2931 and Tapi, or the ndis.h values 1 and 2048 (0x800).",
-            Enum = Strings(AddressFamilyConverter.Names),
-        });
     }
 
     public static OpenApiSchema ULong() => new() { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = "4294967295" };
@@ -87,7 +80,17 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             return;
         }
 
-        if (context.Type.IsEnum && context.Type != typeof(AddressFamilyType) && concrete.Enum is { Count: > 0 } && !context.Type.IsDefined(typeof(FlagsAttribute)))
+        if (context.Type == typeof(AddressFamilyType))
+        {
+            concrete.Type = JsonSchemaType.String;
+            concrete.Format = null;
+            concrete.Description = "CO_ADDRESS_FAMILY.AddressFamily by its ndis.h name, as answers and events carry it. Requests may also give " +
+                "the short names Q2931 and Tapi, or the ndis.h values 1 and 2048 (0x800).";
+            concrete.Enum = Schemas.Strings(AddressFamilyConverter.Names);
+            return;
+        }
+
+        if (context.Type.IsEnum && concrete.Enum is { Count: > 0 } && !context.Type.IsDefined(typeof(FlagsAttribute)))
         {
             concrete.Type = JsonSchemaType.String;
             concrete.Format = null;
