@@ -75,6 +75,17 @@ app.MapMcmRole();
 app.MapObservation();
 app.MapNdisHub();
 
+if (args is ["openapi", ..])
+{
+    // Writes the OpenAPI document (by default the committed Api/openapi.json) without serving: regenerating the contract needs no test build.
+    // The endpoints join the API explorer when the host starts, so start it on a loopback port nobody is told about.
+    app.Urls.Add("http://127.0.0.1:0");
+    await app.StartAsync();
+    var written = await OpenApiDocumentFile.WriteAsync(app.Services, args.Length > 1 ? args[1] : Path.Combine(app.Environment.ContentRootPath, "openapi.json"));
+    await app.StopAsync();
+    return written;
+}
+
 await app.RunAsync();
 return 0;
 

@@ -1,5 +1,4 @@
 using Microsoft.OpenApi;
-using NdisMock.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace NdisMock.Api.OpenApi;
@@ -29,6 +28,19 @@ internal sealed class ParametersFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
+        // Path parameters in the order the path names them (sandboxId first), then the query's: a generated client's
+        // method takes them in that order.
+        if (operation.Parameters is { Count: > 1 } all)
+        {
+            var path = context.ApiDescription.RelativePath ?? "";
+            var ordered = all.OrderBy(p => p.In == ParameterLocation.Path ? path.IndexOf("{" + p.Name + "}", StringComparison.Ordinal) : int.MaxValue).ToList();
+            all.Clear();
+            foreach (var parameter in ordered)
+            {
+                all.Add(parameter);
+            }
+        }
+
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
             if (parameter.Name is null)
@@ -53,10 +65,10 @@ internal sealed class ParametersFilter : IOperationFilter
             switch (parameter.Name)
             {
                 case "handler":
-                    schema.Enum = Schemas.Strings(Enum.GetNames<CmHandler>());
+                    parameter.Schema = Schemas.SetReference("CmHandler");
                     break;
                 case "name" when parameter.In == ParameterLocation.Query:
-                    schema.Enum = Schemas.Strings(Enum.GetNames<EventName>());
+                    parameter.Schema = Schemas.SetReference("EventName");
                     break;
                 case "wait":
                     schema.Format = null;

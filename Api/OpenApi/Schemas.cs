@@ -25,6 +25,12 @@ internal static class Schemas
 
     public static OpenApiSchema ULong() => new() { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0", Maximum = "4294967295" };
 
+    /// <summary>
+    /// A reference to a named set. A property that may be absent is not marked nullable: answers leave nulls out and
+    /// requests need not send them, so the bare reference is exact, and generated clients type it as the set.
+    /// </summary>
+    public static IOpenApiSchema SetReference(string set) => new OpenApiSchemaReference(set);
+
     public static List<JsonNode> Strings(IEnumerable<string> values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
 
     /// <summary>The flag names of a [Flags] enum, as their own schema (<c>CallParameterFlag</c>, <c>MediaParameterFlag</c>).</summary>
@@ -59,18 +65,28 @@ internal static class Schemas
 /// </summary>
 internal sealed class ClosedSetsFilter : ISchemaFilter
 {
-    private static readonly string[] StatusNames = [.. NdisStatuses.All.Select(s => s.Name)];
-
-    /// <summary>String properties of the contract that carry a name from a closed set.</summary>
-    private static readonly Dictionary<(Type Type, string Property), string[]> Properties = new()
+    /// <summary>
+    /// The named sets, each its own schema so that a generated client has one type per set: every event name, the
+    /// scriptable handlers, the adapter profiles and the NDIS statuses of the catalogue (CONDIS.md §4).
+    /// </summary>
+    public static readonly Dictionary<string, (string Description, string[] Names)> Sets = new()
     {
-        [(typeof(CreateSandboxRequest), "profile")] = [.. AdapterProfile.All.Select(p => p.Name)],
-        [(typeof(AdapterProfile), "name")] = [.. AdapterProfile.All.Select(p => p.Name)],
-        [(typeof(SandboxSummary), "profile")] = [.. AdapterProfile.All.Select(p => p.Name)],
-        [(typeof(BehaviorResponse), "handler")] = Enum.GetNames<CmHandler>(),
-        [(typeof(PendingOperationResponse), "handler")] = Enum.GetNames<EventName>(),
-        [(typeof(PendingOperationResponse), "completion")] = Enum.GetNames<EventName>(),
-        [(typeof(NdisEventMessage), "name")] = Enum.GetNames<EventName>(),
+        ["EventName"] = ("An NDIS function either role calls, a handler NDIS invokes, or a callback it delivers.", Enum.GetNames<EventName>()),
+        ["CmHandler"] = ("An MCM handler whose answer a sandbox lets its user script.", Enum.GetNames<CmHandler>()),
+        ["AdapterProfileName"] = ("A simulated adapter: ATM OC-3c or 25.6 Mbit/s, ISDN BRI or PRI (T1, E1).", [.. AdapterProfile.All.Select(p => p.Name)]),
+        ["NdisStatusName"] = ("An NDIS status of the catalogue, by its ndis.h name.", [.. NdisStatuses.All.Select(s => s.Name)]),
+    };
+
+    /// <summary>String properties of the contract that carry a name from one of the sets.</summary>
+    private static readonly Dictionary<(Type Type, string Property), string> Properties = new()
+    {
+        [(typeof(CreateSandboxRequest), "profile")] = "AdapterProfileName",
+        [(typeof(AdapterProfile), "name")] = "AdapterProfileName",
+        [(typeof(SandboxSummary), "profile")] = "AdapterProfileName",
+        [(typeof(BehaviorResponse), "handler")] = "CmHandler",
+        [(typeof(PendingOperationResponse), "handler")] = "EventName",
+        [(typeof(PendingOperationResponse), "completion")] = "EventName",
+        [(typeof(NdisEventMessage), "name")] = "EventName",
     };
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -103,7 +119,7 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             return;
         }
 
-        foreach (var (name, property) in concrete.Properties)
+        foreach (var (name, property) in concrete.Properties.ToList())
         {
             if (property is not OpenApiSchema value || !value.Type.HasValue || !value.Type.Value.HasFlag(JsonSchemaType.String))
             {
@@ -111,9 +127,9 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             }
 
             var member = context.Type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (Properties.TryGetValue((context.Type, name), out var names))
+            if (Properties.TryGetValue((context.Type, name), out var set))
             {
-                value.Enum = Schemas.Strings(names);
+                concrete.Properties[name] = Schemas.SetReference(set);
             }
             else if (member?.GetCustomAttribute<NdisStatusAttribute>() is not null)
             {
@@ -123,7 +139,7 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             }
             else if (IsAnswer(context.Type) && name is "status" or "failStatus" or "ndisStatus")
             {
-                value.Enum = Schemas.Strings(StatusNames);
+                concrete.Properties[name] = Schemas.SetReference("NdisStatusName");
             }
             else if (IsAnswer(context.Type) && name is "statusCode")
             {
@@ -135,8 +151,8 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
     public static bool IsAnswer(Type type) => !type.Name.EndsWith("Request", StringComparison.Ordinal) && !type.Name.EndsWith("Body", StringComparison.Ordinal);
 }
 
-/// <summary>Adds the flag-name schemas the flags' <c>oneOf</c> refers to.</summary>
-internal sealed class FlagNamesFilter : IDocumentFilter
+/// <summary>Adds the schemas of the named sets and of the flag names that other schemas refer to.</summary>
+internal sealed class NamedSetsFilter : IDocumentFilter
 {
     public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {
@@ -144,6 +160,10 @@ internal sealed class FlagNamesFilter : IDocumentFilter
         swaggerDoc.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         swaggerDoc.Components.Schemas[Schemas.FlagNameSchema<CallParameterFlags>()] = Schemas.FlagNames<CallParameterFlags>();
         swaggerDoc.Components.Schemas[Schemas.FlagNameSchema<MediaParameterFlags>()] = Schemas.FlagNames<MediaParameterFlags>();
+        foreach (var (name, (description, names)) in ClosedSetsFilter.Sets)
+        {
+            swaggerDoc.Components.Schemas[name] = new OpenApiSchema { Type = JsonSchemaType.String, Description = description, Enum = Schemas.Strings(names) };
+        }
     }
 }
 

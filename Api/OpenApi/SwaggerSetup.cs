@@ -57,7 +57,7 @@ internal static class SwaggerSetup
             options.OperationFilter<ExampleFilter>();
             options.SchemaFilter<ClosedSetsFilter>();
             options.SchemaFilter<RequiredAnswersFilter>();
-            options.DocumentFilter<FlagNamesFilter>();
+            options.DocumentFilter<NamedSetsFilter>();
             Schemas.Map(options);
             options.SupportNonNullableReferenceTypes();
             foreach (var assembly in new[] { "NdisMock.Api", "NdisMock.Domain", "NdisMock.Hubs" })
