@@ -110,10 +110,13 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
         var schemas = Document["components"]!["schemas"]!;
         Assert.Equal(["auto", "manual"], Names(schemas["McmDuties"]!));
         Assert.Equal(["Host", "Virtual"], Names(schemas["SandboxClock"]!));
-        Assert.Equal(["AtmOc3", "Atm25", "IsdnBri", "IsdnPriT1", "IsdnPriE1"], Names(schemas["CreateSandboxRequest"]!["properties"]!["profile"]!));
+        Assert.Equal("#/components/schemas/AdapterProfileName", (string?)schemas["CreateSandboxRequest"]!["properties"]!["profile"]!["$ref"]);
+        Assert.Equal(["AtmOc3", "Atm25", "IsdnBri", "IsdnPriT1", "IsdnPriE1"], Names(schemas["AdapterProfileName"]!));
         Assert.Equal(["CO_ADDRESS_FAMILY_Q2931", "CO_ADDRESS_FAMILY_TAPI", "Q2931", "Tapi"], Names(schemas["AddressFamilyType"]!));
-        Assert.Contains("ProtocolClCloseCallComplete", Names(schemas["NdisEventMessage"]!["properties"]!["name"]!));
-        Assert.Contains("NDIS_STATUS_CELLRATE_NOT_AVAILABLE", Names(schemas["OperationResponse"]!["properties"]!["status"]!));
+        Assert.Equal("#/components/schemas/EventName", (string?)schemas["NdisEventMessage"]!["properties"]!["name"]!["$ref"]);
+        Assert.Contains("ProtocolClCloseCallComplete", Names(schemas["EventName"]!));
+        Assert.Equal("#/components/schemas/NdisStatusName", (string?)schemas["OperationResponse"]!["properties"]!["status"]!["$ref"]);
+        Assert.Contains("NDIS_STATUS_CELLRATE_NOT_AVAILABLE", Names(schemas["NdisStatusName"]!));
 
         static string[] Names(JsonNode schema) => [.. schema["enum"]!.AsArray().Select(n => (string)n!)];
     }
