@@ -75,6 +75,21 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
     }
 
     [Fact]
+    public void EveryRequestBody_HasAnExample_ThatSwaggerUiSendsAsWritten()
+    {
+        foreach (var (path, method, operation) in Operations().Where(o => o.Operation["requestBody"] is not null))
+        {
+            var json = operation["requestBody"]!["content"]!["application/json"]!;
+            IEnumerable<JsonNode?> examples = json["examples"] is JsonObject named ? named.Select(e => e.Value!["value"]) : [json["example"]];
+            foreach (var example in examples)
+            {
+                // Swagger UI puts a sample made from the schema ("string" in every text field) in place of a missing or empty example.
+                Assert.True(example is JsonObject { Count: > 0 }, $"{method} {path}: no example Swagger UI would send as written");
+            }
+        }
+    }
+
+    [Fact]
     public void EveryUlongOfTheWdk_AdmitsQosNotSpecified()
     {
         var schemas = Document["components"]!["schemas"]!;

@@ -2,7 +2,9 @@ namespace NdisMock.Api.OpenApi;
 
 /// <summary>
 /// Request bodies that work when sent as they are, after the steps before them (handles travel in the path, which Try it
-/// out asks for). The seed scenario: open an ATM address family, create a VC, make a call, complete it, close it, complete
+/// out asks for). Swagger UI replaces an empty example object with a sample made from the schema ("string" for every
+/// text), so an example where everything may be left out names one field as null: NULL is the WDK's own default there.
+/// The seed scenario: open an ATM address family, create a VC, make a call, complete it, close it, complete
 /// the close.
 /// </summary>
 internal static class Examples
@@ -76,14 +78,14 @@ internal static class Examples
         ["NdisClRegisterSap"] = """{ "protocolSapContext": "my-sap", "sap": { "sapType": "Nsap", "value": "47.0005.80FFE1000000F21A3D40.0020481A3D40.00" } }""",
         ["NdisCoCreateVc"] = """{ "protocolVcContext": "my-vc" }""",
         ["NdisClMakeCall"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",
-        ["NdisClCloseCall"] = """{ }""",
+        ["NdisClCloseCall"] = """{ "ndisPartyHandle": null }""",
         ["NdisClModifyCallQoS"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",
         ["NdisClIncomingCallComplete"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
         ["NdisClAddParty"] = """{ "protocolPartyContext": "my-second-party" }""",
-        ["NdisClDropParty"] = """{ }""",
+        ["NdisClDropParty"] = """{ "closeData": null }""",
         ["NdisMCmCreateVc"] = """{ "miniportVcContext": "mcm-vc", "protocolVcContext": "my-incoming-vc" }""",
-        ["NdisMCmActivateVc"] = """{ }""",
-        ["NdisMCmDispatchIncomingCall"] = """{ }""",
+        ["NdisMCmActivateVc"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",
+        ["NdisMCmDispatchIncomingCall"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",
         ["NdisMCmDispatchIncomingCloseCall"] = """{ "cause": 16 }""",
         ["NdisMCmDispatchIncomingDropParty"] = """{ "status": "NDIS_STATUS_SUCCESS" }""",
         ["NdisMCmDispatchIncomingCallQoSChange"] = $$"""{ "callParameters": {{AtmCallParameters}} }""",

@@ -54,7 +54,17 @@ internal sealed class ParametersFilter : IOperationFilter
                 parameter.Description = parameter.In == ParameterLocation.Query && parameter.Name == "ndisVcHandle"
                     ? "Only events about this VC."
                     : known.Description;
-                parameter.Example = parameter.Schema?.Type is JsonSchemaType.Integer ? long.Parse(known.Example, System.Globalization.CultureInfo.InvariantCulture) : known.Example;
+
+                // Swagger UI fills each box with its parameter's example: right for a path, where every box must be filled,
+                // wrong for an optional query filter, which would then hide what the visitor came to see.
+                if (parameter.In == ParameterLocation.Path)
+                {
+                    parameter.Example = known.Example;
+                }
+                else
+                {
+                    parameter.Description += $" For example {known.Example}.";
+                }
             }
 
             if (parameter.Schema is not OpenApiSchema schema)
