@@ -42,9 +42,9 @@ public sealed class HostingTests(NdisMockApplication app) : IClassFixture<NdisMo
             await File.WriteAllTextAsync(path, pretty);
         }
 
-        Assert.True(File.Exists(path), "Api/openapi.json is missing; run the tests once with NDISMOCK_UPDATE_OPENAPI=1.");
+        Assert.True(File.Exists(path), "Api/openapi.json is missing; write it with: dotnet run --project Api -- openapi");
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
         Assert.True(JsonNode.DeepEquals(committed, live),
-            "The live OpenAPI document differs from Api/openapi.json. Review the change, then run the tests with NDISMOCK_UPDATE_OPENAPI=1 to update it.");
+            "The live OpenAPI document differs from Api/openapi.json. Review the change, then rewrite it with: dotnet run --project Api -- openapi");
     }
 }

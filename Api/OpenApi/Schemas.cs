@@ -75,6 +75,7 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
         ["CmHandler"] = ("An MCM handler whose answer a sandbox lets its user script.", Enum.GetNames<CmHandler>()),
         ["AdapterProfileName"] = ("A simulated adapter: ATM OC-3c or 25.6 Mbit/s, ISDN BRI or PRI (T1, E1).", [.. AdapterProfile.All.Select(p => p.Name)]),
         ["NdisStatusName"] = ("An NDIS status of the catalogue, by its ndis.h name.", [.. NdisStatuses.All.Select(s => s.Name)]),
+        ["RuleId"] = ("A rule of the verifier's catalogue (GET /rules).", [.. Rules.All.Select(r => r.Id)]),
     };
 
     /// <summary>String properties of the contract that carry a name from one of the sets.</summary>
@@ -87,6 +88,9 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
         [(typeof(PendingOperationResponse), "handler")] = "EventName",
         [(typeof(PendingOperationResponse), "completion")] = "EventName",
         [(typeof(NdisEventMessage), "name")] = "EventName",
+        [(typeof(NdisStatus), "name")] = "NdisStatusName",
+        [(typeof(RuleResponse), "id")] = "RuleId",
+        [(typeof(ViolationResponse), "rule")] = "RuleId",
     };
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
@@ -141,9 +145,13 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             {
                 concrete.Properties[name] = Schemas.SetReference("NdisStatusName");
             }
-            else if (IsAnswer(context.Type) && name is "statusCode")
+            else if (IsAnswer(context.Type) && (name is "statusCode" || (context.Type == typeof(NdisStatus) && name is "hex")))
             {
                 value.Pattern = "^0x[0-9A-F]{8}$";
+            }
+            else if (name is "referenceUrl")
+            {
+                value.Format = "uri";
             }
         }
     }
