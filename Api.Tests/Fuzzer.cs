@@ -47,7 +47,7 @@ internal sealed class Fuzzer(JsonNode document, Random random)
         var strategy = (Strategy)random.Next(Enum.GetValues<Strategy>().Length);
         var sandboxId = random.Next(20) == 0 ? Pick(PathGarbage) : sandbox.Id;
         var path = template.Replace("{sandboxId}", sandboxId, StringComparison.Ordinal);
-        var addressed = sandboxId.Length > 0 || !template.Contains("{sandboxId}", StringComparison.Ordinal);
+        var addressed = IsSegment(sandboxId, escaped: false) || !template.Contains("{sandboxId}", StringComparison.Ordinal);
         foreach (var name in new[] { "ndisAfHandle", "ndisSapHandle", "ndisVcHandle", "ndisPartyHandle", "pendingOperationId", "handler", "ruleId" })
         {
             var value = name switch
@@ -56,7 +56,7 @@ internal sealed class Fuzzer(JsonNode document, Random random)
                 "ruleId" => random.Next(2) == 0 ? "V-CMP-01" : Pick(PathGarbage),
                 _ => handles[name].Count > 0 && random.Next(4) != 0 ? Pick(handles[name]) : Pick(PathGarbage),
             };
-            addressed &= value.Length > 0 || !template.Contains("{" + name + "}", StringComparison.Ordinal);
+            addressed &= IsSegment(value, escaped: true) || !template.Contains("{" + name + "}", StringComparison.Ordinal);
             path = path.Replace("{" + name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
         }
 
@@ -80,6 +80,14 @@ internal sealed class Fuzzer(JsonNode document, Random random)
         // An empty path segment makes the request another route's (or none), so it says nothing of this operation's answers.
         return (request, $"{method} {template} [{strategy}]", addressed ? operation : null);
     }
+
+    /// <summary>
+    /// True when the value stays one path segment, so the request still addresses the operation's route: not empty, without
+    /// the surrounding spaces a URI loses, not a dot segment the server normalizes away, and (unescaped) without a separator.
+    /// </summary>
+    private static bool IsSegment(string value, bool escaped) =>
+        value.Trim().Length == value.Length && value.Length > 0 && value is not ("." or "..")
+        && (escaped || value.IndexOfAny(['/', '\\', '?', '#', '%']) < 0);
 
     private HttpContent? Body(JsonNode schema, Strategy strategy)
     {

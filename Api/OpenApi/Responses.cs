@@ -193,7 +193,7 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         problem.Description = "RFC 9457 problem details. A refusal of the verifier adds rule (GET /rules/{rule}), severity, reference (the WDK page's title), " +
             "referenceUrl (its address), operation, violationSequence (the journal sequence it follows) and, where one applies, ndisStatus and ndisStatusCode.";
         problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
-        problem.Properties["rule"] = Schemas.SetReference("RuleId");
+        problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ClosedSetsFilter.RuleIdPattern, Description = "The rule id, e.g. V-CMP-01 (GET /rules/{rule})." };
         problem.Properties["severity"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(Enum.GetNames<Severity>()) };
         problem.Properties["reference"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The title of the WDK page the rule rests on." };
         problem.Properties["referenceUrl"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "That page on learn.microsoft.com." };
