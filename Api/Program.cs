@@ -1,11 +1,5 @@
 using NdisMock.Api;
-using NdisMock.Api.Observation;
 using NdisMock.Api.OpenApi;
-using NdisMock.Api.Roles;
-using NdisMock.Api.Sandboxes;
-using Microsoft.Extensions.Options;
-using NdisMock.Hubs;
-using OpenTelemetry.Metrics;
 
 if (args is ["healthcheck", ..])
 {
@@ -13,67 +7,7 @@ if (args is ["healthcheck", ..])
     return await HealthProbe.RunAsync(Environment.GetEnvironmentVariable("NDISMOCK_HEALTH_URL") ?? "http://localhost:8080/health/ready");
 }
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddOptions<SandboxHostingOptions>()
-    .BindConfiguration(SandboxHostingOptions.Section)
-    .ValidateDataAnnotations()
-    .ValidateOnStart();
-builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
-builder.Services.AddSingleton<SandboxStore>();
-builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
-builder.Services.AddNdisHub(Json.Configure);
-builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
-builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
-builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddValidation();
-builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<BadRequests>();
-builder.Services.AddNdisMockSwagger();
-builder.Services.AddHealthChecks().AddCheck<SandboxStoreHealthCheck>("sandboxes", tags: ["ready"]);
-builder.Services.AddSingleton<NdisMetrics>();
-builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
-    .Configure<IOptions<SandboxHostingOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodySize);
-if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-{
-    builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-        .AddMeter(NdisMetrics.MeterName)
-        .AddAspNetCoreInstrumentation()
-        .AddOtlpExporter());
-}
-
-var app = builder.Build();
-
-app.UseExceptionHandler(new ExceptionHandlerOptions
-{
-    // A request the framework could not read is the caller's mistake, answered with a 400 problem: not an error to log.
-    SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
-});
-app.UseStatusCodePages();
-app.UseRequestBodyLimit();
-app.UseRouting();
-app.Services.GetRequiredService<NdisMetrics>().Count(app);
-app.UseSandboxKeys();
-app.UseSwagger();
-app.UseSwaggerUI(options =>
-{
-    options.DocumentTitle = "NdisMock";
-    options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
-    // A reload keeps the keys entered in Authorize; operations stay in the document's (flow) order.
-    options.EnablePersistAuthorization();
-    options.DisplayOperationId();
-});
-
-// The root leads to what a visitor can use: Swagger UI.
-app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
-
-app.MapHealth();
-app.MapSandboxes();
-app.MapClientRole();
-app.MapMcmRole();
-app.MapObservation();
-app.MapNdisHub();
+var app = NdisMockHost.Build(args);
 
 if (args is ["openapi", ..])
 {
