@@ -59,6 +59,9 @@ internal static class SwaggerSetup
             options.SchemaFilter<RequiredAnswersFilter>();
             options.DocumentFilter<NamedSetsFilter>();
             Schemas.Map(options);
+            // CO_CALL_PARAMETERS as answers carry it, named so that it does not share a name with the test kit's builders.
+            var schemaIds = options.SchemaGeneratorOptions.SchemaIdSelector;
+            options.SchemaGeneratorOptions.SchemaIdSelector = type => type == typeof(CallParameters) ? "CoCallParameters" : schemaIds(type);
             options.SupportNonNullableReferenceTypes();
             foreach (var assembly in new[] { "NdisMock.Api", "NdisMock.Domain", "NdisMock.Hubs" })
             {

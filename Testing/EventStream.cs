@@ -1,0 +1,184 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using NdisMock.Client;
+
+namespace NdisMock.Testing;
+
+/// <summary>
+/// One journal event as the hub pushes it (and GetEvents returns it): the generated contract type, so the fields are
+/// those of the OpenAPI document. Each event name has its own subclass (<see cref="ProtocolClCloseCallComplete"/>, …).
+/// </summary>
+public abstract class NdisEvent : NdisEventMessage
+{
+    public override string ToString() =>
+        $"#{Sequence} {Name}{(Status is { } s ? " " + s : "")}" +
+        (ProtocolVcContext is null ? "" : $" protocolVcContext={ProtocolVcContext}") +
+        (NdisVcHandle is null ? "" : $" ndisVcHandle={NdisVcHandle}") +
+        (PendingOperationId is null ? "" : $" pendingOperationId={PendingOperationId}");
+}
+
+/// <summary>
+/// The sandbox's events over SignalR, from sequence 0: every one is kept in arrival order, none is missed or repeated
+/// (after a reconnect it resubscribes from the last sequence it saw). Waits are answered from what already arrived first.
+/// </summary>
+public sealed class EventStream : IAsyncDisposable
+{
+    private readonly HubConnection _hub;
+    private readonly string _sandboxId;
+    private readonly string _key;
+    private readonly List<NdisEvent> _received = [];
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _last;
+    private string? _ended;
+
+    private EventStream(HubConnection hub, string sandboxId, string key)
+    {
+        _hub = hub;
+        _sandboxId = sandboxId;
+        _key = key;
+    }
+
+    /// <summary>How long a wait lasts when none is given.</summary>
+    public static TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Every event received so far, in journal order.</summary>
+    public IReadOnlyList<NdisEvent> Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _received];
+            }
+        }
+    }
+
+    internal static async Task<EventStream> OpenAsync(Uri url, string sandboxId, string key, CancellationToken cancellationToken)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(url, "hubs/ndis"), options => options.Transports = HttpTransportType.WebSockets)
+            .AddJsonProtocol(options =>
+            {
+                options.PayloadSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            })
+            .WithAutomaticReconnect()
+            .Build();
+        var stream = new EventStream(hub, sandboxId, key);
+        foreach (var (name, type) in NdisEvents.Types)
+        {
+            hub.On(name.ToString(), [type], args =>
+            {
+                stream.Deliver((NdisEvent)args[0]!);
+                return Task.CompletedTask;
+            });
+        }
+
+        hub.On("SubscriptionEnded", [typeof(JsonElement)], args =>
+        {
+            stream.End(args[0] is JsonElement e && e.TryGetProperty("reason", out var reason) ? reason.ToString() : "ended");
+            return Task.CompletedTask;
+        });
+        hub.Reconnected += _ => hub.InvokeAsync<JsonElement>("Subscribe", sandboxId, key, stream.LastSequence);
+        await hub.StartAsync(cancellationToken);
+        await hub.InvokeAsync<JsonElement>("Subscribe", sandboxId, key, 0L, cancellationToken);
+        return stream;
+    }
+
+    /// <summary>The last sequence received.</summary>
+    public long LastSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _last;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first event of type <typeparamref name="TEvent"/> (any event with <see cref="NdisEvent"/>) that matches, among
+    /// those already received or arriving within <paramref name="timeout"/>. A timeout fails listing what did arrive.
+    /// </summary>
+    public async Task<TEvent> WaitForAsync<TEvent>(Func<TEvent, bool>? match = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        where TEvent : NdisEvent
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout ?? DefaultTimeout);
+        var seen = 0;
+        while (true)
+        {
+            Task arrived;
+            string? ended;
+            lock (_gate)
+            {
+                for (; seen < _received.Count; seen++)
+                {
+                    if (_received[seen] is TEvent e && (match is null || match(e)))
+                    {
+                        return e;
+                    }
+                }
+
+                arrived = _arrived.Task;
+                ended = _ended;
+            }
+
+            if (ended is not null)
+            {
+                throw new NdisAssertionException($"The subscription to sandbox {_sandboxId} ended ({ended}) before a matching {typeof(TEvent).Name} arrived. Received:\n{Describe(Received)}");
+            }
+
+            try
+            {
+                await arrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException(
+                    $"No matching {typeof(TEvent).Name} arrived from sandbox {_sandboxId} within {timeout ?? DefaultTimeout}. Received:\n{Describe(Received)}");
+            }
+        }
+    }
+
+    internal static string Describe(IReadOnlyList<NdisEvent> events) =>
+        events.Count == 0 ? "  (nothing)" : string.Join("\n", events.Select(e => "  " + e));
+
+    private void Deliver(NdisEvent e)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            if (e.Sequence <= _last)
+            {
+                return; // already delivered before a reconnect
+            }
+
+            _last = e.Sequence;
+            _received.Add(e);
+            signal = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        signal.TrySetResult();
+    }
+
+    private void End(string reason)
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            _ended = reason;
+            signal = _arrived;
+        }
+
+        signal.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
+}
