@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every NdisMock test. On a fresh machine it first installs what the tests need beyond the .NET SDK:
 # Debian's chromium (the Swagger UI test drives it with Playwright) and the Node tools: the JavaScript SignalR client and Redocly CLI
-# (npm ci in Api.Tests/js). Extra arguments go to dotnet test.
+# (npm ci in Api.Tests/js). Then the solution's tests, then the samples against the freshly packed NdisMock.Testing.
+# Extra arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,4 +19,11 @@ if [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Api.Tests/js/
     (cd Api.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-exec dotnet test NdisMock.sln "$@"
+dotnet test NdisMock.sln "$@"
+
+# The samples consume NdisMock.Testing as a user would: from the packed package in a local feed, not a project
+# reference. Each run packs a fresh version, so the samples never restore a stale copy from the NuGet cache.
+version_suffix="dev.$(date -u +%Y%m%d%H%M%S)"
+rm -rf artifacts/packages
+dotnet pack Testing -c Release -o artifacts/packages -p:VersionSuffix="$version_suffix" --nologo -v quiet
+dotnet test samples/NdisMock.Samples.Tests "$@"
