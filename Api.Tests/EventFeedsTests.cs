@@ -65,6 +65,35 @@ public sealed class EventFeedsTests
         Assert.True(ended.LastDeliveredSequence + 1 < ended.OldestSequenceKept);
     }
 
+    [Fact]
+    public async Task AFilteredSubscriberFallingBehindTheJournal_IsToldSo_AndWasSentOnlyWhatItNamed()
+    {
+        var hub = new FakeHub();
+        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance);
+        var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 16 });
+        HashSet<EventName> names = [EventName.ProtocolCoAfRegisterNotify, EventName.NdisCoCreateVc];
+        hub.Hold("slow");
+
+        // The sandbox's own registrations include a named event, so the pump is held on it while the journal moves on.
+        feeds.Follow("slow", "s", sandbox, 0, names);
+        var af = sandbox.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "c").NdisAfHandle!;
+        for (var i = 0; i < 20; i++)
+        {
+            sandbox.NdisCoCreateVc(af, $"v{i}");
+        }
+
+        hub.Release("slow");
+        var received = await hub.TakeThroughAsync("slow", nameof(INdisClient.SubscriptionEnded));
+
+        var ended = (SubscriptionEndedMessage)received[^1].Argument;
+        var events = received.SkipLast(1).Select(r => (NdisEventMessage)r.Argument).ToList();
+        Assert.Equal("JournalOverrun", ended.Reason);
+        Assert.All(events, e => Assert.Contains(Enum.Parse<EventName>(e.Name), names));
+        Assert.Equal(events.Select(e => e.Sequence).Order(), events.Select(e => e.Sequence));
+        Assert.Equal(events.Count == 0 ? 0 : events[^1].Sequence, ended.LastDeliveredSequence);
+        Assert.Equal(sandbox.OldestEventKept, ended.OldestSequenceKept);
+    }
+
     /// <summary>A hub context recording each client's calls; sends to a held client wait until it is released.</summary>
     private sealed class FakeHub : IHubContext<NdisHub, INdisClient>, IHubClients<INdisClient>
     {

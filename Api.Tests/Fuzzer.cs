@@ -63,7 +63,10 @@ internal sealed class Fuzzer(JsonNode document, Random random)
         if (method == "GET" && template.EndsWith("/events", StringComparison.Ordinal))
         {
             path += $"?after={Pick(["0", "4", "-1", "99999999999999999999", "x"])}&limit={Pick(["1", "0", "10000", "10001", "abc"])}"
-                + $"&wait={Pick(["00:00:00", "00:00:00.010", "-00:00:01", "01:00:00", "soon"])}&name={Pick(["ProtocolClCloseCallComplete", "Bogus", ""])}";
+                + $"&wait={Pick(["00:00:00", "00:00:00.010", "-00:00:01", "01:00:00", "soon"])}&name={Pick(["ProtocolClCloseCallComplete", "Bogus", ""])}"
+                + Pick(["", $"&protocolVcContext={Pick(["vc-ctx", "", "😀", new string('c', 257)])}"])
+                + Pick(["", $"&pendingOperationId={Uri.EscapeDataString(handles["pendingOperationId"].Count > 0 && random.Next(2) == 0 ? Pick(handles["pendingOperationId"]) : Pick(Garbage))}"])
+                + Pick(["", $"&ndisPartyHandle={Uri.EscapeDataString(handles["ndisPartyHandle"].Count > 0 && random.Next(2) == 0 ? Pick(handles["ndisPartyHandle"]) : Pick(Garbage))}"]);
         }
 
         var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));

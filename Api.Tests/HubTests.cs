@@ -81,6 +81,69 @@ public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockAp
             (callback.ProtocolVcContext, callback.PendingOperationId, callback.Status, callback.StatusCode));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SubscribeToEvents_DeliversOnlyTheNamedEvents_InOrder_WithTheirJournalSequences_AcrossBacklogLiveAndReconnect(bool messagePack)
+    {
+        string[] names = [nameof(INdisClient.ProtocolClMakeCallComplete), nameof(INdisClient.ProtocolClCloseCallComplete)];
+        var sandbox = await app.NewSandboxAsync();
+        var af = await sandbox.OpenAfAsync();
+        await CloseCallAsync(sandbox, await sandbox.ConnectedCallAsync(af));
+        var first = app.CreateHubConnection(messagePack);
+        var firstSink = new EventSink(first);
+        await first.StartAsync();
+        var info = await first.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, sandbox.Key, 0L, names);
+
+        await CloseCallAsync(sandbox, await sandbox.ConnectedCallAsync(af));
+
+        var journal = await sandbox.EventsAsync(0);
+        var named = journal.Where(e => names.Contains((string?)e!["name"])).Select(e => (long)e!["sequence"]!).ToList();
+        var pushed = await firstSink.TakeAsync(named.Count);
+        Assert.Equal(nameof(INdisClient.ProtocolClCloseCallComplete), (string?)journal[^1]!["name"]);
+        Assert.Equal(4, named.Count);
+        Assert.Equal(2, named.Count(sequence => sequence <= info.LastSequence));
+        Assert.Equal(named, pushed.Select(p => p.Event.Sequence));
+        Assert.All(pushed, p => Assert.Equal(p.Method, p.Event.Name));
+        Assert.All(pushed, p => Assert.Equal(sandbox.Id, p.Event.SandboxId));
+        Assert.Empty(firstSink.Drain());
+
+        // Gone while a third call comes and goes, then back after the last sequence seen: the named events it missed, once.
+        await first.DisposeAsync();
+        await CloseCallAsync(sandbox, await sandbox.ConnectedCallAsync(af));
+        await using var second = app.CreateHubConnection(messagePack);
+        var secondSink = new EventSink(second);
+        await second.StartAsync();
+        await second.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, sandbox.Key, pushed[^1].Event.Sequence, names);
+        var missed = await secondSink.TakeAsync(2);
+
+        var namedLater = (await sandbox.EventsAsync(pushed[^1].Event.Sequence)).Where(e => names.Contains((string?)e!["name"])).Select(e => (long)e!["sequence"]!);
+        Assert.Equal(namedLater, missed.Select(m => m.Event.Sequence));
+        Assert.Equal(names, missed.Select(m => m.Method));
+        Assert.Empty(secondSink.Drain());
+    }
+
+    [Fact]
+    public async Task SubscribeToEvents_RefusesUnknownNames_EachListed_AndAnEmptyList_WithoutEchoingTheKey()
+    {
+        var sandbox = await app.NewSandboxAsync();
+        await using var hub = app.CreateHubConnection();
+        await hub.StartAsync();
+
+        var unknown = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, sandbox.Key, 0L,
+            new[] { "ProtocolClCloseCallComplete", "ProtocolClCloseCallCompleted", "3", "NdisClMakeCall,NdisClCloseCall", null }));
+        var none = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, sandbox.Key, 0L, Array.Empty<string>()));
+        var wrongKey = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, "wrong", 0L, new[] { "Bogus" }));
+        var anyCase = await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.SubscribeToEvents), sandbox.Id, sandbox.Key, 0L, new[] { "protocolclclosecallcomplete" });
+
+        Assert.Contains("Not event names: 'ProtocolClCloseCallCompleted', '3', 'NdisClMakeCall,NdisClCloseCall', null. ", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("ProtocolClCloseCallComplete, ProtocolClAddPartyComplete", unknown.Message, StringComparison.Ordinal);
+        Assert.Contains("lists no event name", none.Message, StringComparison.Ordinal);
+        Assert.Contains("not the key", wrongKey.Message, StringComparison.Ordinal);
+        Assert.All(new[] { unknown, none, wrongKey }, e => Assert.DoesNotContain(sandbox.Key, e.Message, StringComparison.Ordinal));
+        Assert.Equal(4, anyCase.LastSequence);
+    }
+
     [Fact]
     public async Task Reconnecting_WithTheLastSequenceSeen_Delivers1000ConcurrentEventsExactlyOnceInOrder()
     {
@@ -212,6 +275,12 @@ public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockAp
             await recorder.Deliver(name, new NdisEventMessage { Name = name.ToString() });
             Assert.Equal(name.ToString(), recorder.LastMethod);
         }
+    }
+
+    private static async Task CloseCallAsync(SandboxApi sandbox, string vc)
+    {
+        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
+        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
     }
 
     private static JsonSerializerOptions CreateJsonOptions()

@@ -55,6 +55,9 @@ public sealed partial class ReadmeTests : IAsyncLifetime
 
             Assert.True(node.ExitCode == 0, $"node exited {node.ExitCode}: {await errors}{await output}");
             Assert.Matches(@"^\d+ ProtocolClCloseCallComplete NDIS_STATUS_SUCCESS my-vc\s*$", await output);
+
+            // Subscribed to the one event it handles, the client has no other method to warn about.
+            Assert.Equal("", await errors);
         }
         finally
         {

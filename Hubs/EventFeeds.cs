@@ -9,8 +9,11 @@ namespace NdisMock.Hubs;
 /// <summary>Pushes each sandbox's journal to the hub connections that follow it.</summary>
 public interface IEventFeeds
 {
-    /// <summary>Starts delivering the events after <paramref name="afterSequence"/>, then every new one, to the connection.</summary>
-    void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence);
+    /// <summary>
+    /// Starts delivering the events after <paramref name="afterSequence"/>, then every new one, to the connection; with
+    /// <paramref name="eventNames"/>, only the events of those names (the others are read and skipped).
+    /// </summary>
+    void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null);
 
     void Unfollow(string connectionId, string sandboxId);
 
@@ -24,8 +27,8 @@ public interface IEventFeeds
 }
 
 /// <summary>
-/// Each subscription is a pump that reads the sandbox's journal by sequence number and sends what it has not sent yet;
-/// a journal append only wakes it. So the seam between backlog and live events has no gap and no duplicate by
+/// Each subscription is a pump that reads the sandbox's journal by sequence number and sends what it has not sent yet
+/// (only the names it follows, if it named some: the rest are read and skipped); a journal append only wakes it. So the seam between backlog and live events has no gap and no duplicate by
 /// construction, a slow or dead subscriber holds no buffer and delays nobody else (the request path only sets a flag),
 /// and a subscriber that falls further behind than the journal keeps is told so instead of silently losing events.
 /// </summary>
@@ -39,9 +42,9 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
 
     public long EventsPushed => Interlocked.Read(ref _pushed);
 
-    public void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence)
+    public void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null)
     {
-        var subscription = new Subscription(this, connectionId, sandboxId, sandbox, afterSequence);
+        var subscription = new Subscription(this, connectionId, sandboxId, sandbox, afterSequence, eventNames);
         _subscriptions.AddOrUpdate((connectionId, sandboxId), subscription, (_, old) =>
         {
             old.Dispose();
@@ -87,10 +90,15 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
         _subscriptions.Clear();
     }
 
-    private sealed class Subscription(EventFeeds feeds, string connectionId, string sandboxId, Sandbox sandbox, long afterSequence) : IDisposable
+    private sealed class Subscription(EventFeeds feeds, string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames)
+        : IDisposable
     {
         private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly CancellationTokenSource _stop = new();
+
+        // The last event read from the journal, delivered or (not named by the subscriber) skipped: the journal is read on
+        // from it, so skipped events never count as a gap; and the last event actually sent.
+        private long _read = afterSequence;
         private long _delivered = afterSequence;
 
         public void Start()
@@ -123,14 +131,14 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
             {
                 while (!_stop.IsCancellationRequested)
                 {
-                    var batch = sandbox.GetEvents(_delivered, BatchSize);
+                    var batch = sandbox.GetEvents(_read, BatchSize);
                     if (batch.Count == 0)
                     {
                         await _wake.Reader.ReadAsync(_stop.Token);
                         continue;
                     }
 
-                    if (batch[0].Sequence != _delivered + 1)
+                    if (batch[0].Sequence != _read + 1)
                     {
                         feeds._subscriptions.TryRemove(new KeyValuePair<(string, string), Subscription>((connectionId, sandboxId), this));
                         End("JournalOverrun");
@@ -139,9 +147,14 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
 
                     foreach (var e in batch)
                     {
-                        await client.Deliver(e.Name, NdisEventMessage.From(e, sandboxId));
-                        _delivered = e.Sequence;
-                        Interlocked.Increment(ref feeds._pushed);
+                        if (eventNames is null || eventNames.Contains(e.Name))
+                        {
+                            await client.Deliver(e.Name, NdisEventMessage.From(e, sandboxId));
+                            _delivered = e.Sequence;
+                            Interlocked.Increment(ref feeds._pushed);
+                        }
+
+                        _read = e.Sequence;
                     }
                 }
             }

@@ -1,8 +1,10 @@
+using System.Collections.Frozen;
 using Microsoft.AspNetCore.SignalR;
+using NdisMock.Domain;
 
 namespace NdisMock.Hubs;
 
-/// <summary>What <see cref="NdisHub.Subscribe"/> answers: where the journal stands.</summary>
+/// <summary>What <see cref="NdisHub.Subscribe"/> and <see cref="NdisHub.SubscribeToEvents"/> answer: where the journal stands.</summary>
 /// <param name="SandboxId">The sandbox now followed.</param>
 /// <param name="LastSequence">The newest event at the time of subscribing.</param>
 /// <param name="OldestSequenceKept">The oldest event the bounded journal still holds.</param>
@@ -19,6 +21,37 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     /// live ones, with no gap and no duplicate. Reconnect with the last sequence seen to miss nothing.
     /// </summary>
     public SubscriptionInfo Subscribe(string sandboxId, string sandboxKey, long afterSequence)
+    {
+        var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
+        feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence);
+        return info;
+    }
+
+    /// <summary>
+    /// As <see cref="Subscribe"/>, but delivers only the events named in <paramref name="eventNames"/> (NDIS function, handler
+    /// and callback names, e.g. ProtocolClCloseCallComplete, in any case), so a client is sent nothing it has no handler for.
+    /// The others are skipped, not lost: the named ones arrive in order with their journal sequences, with no gap and no
+    /// duplicate across backlog and live, and resubscribing after the last sequence seen misses none. An unknown name, or no
+    /// name at all, is refused with every unknown name listed. Replaces any subscription of this connection to the sandbox.
+    /// </summary>
+    public SubscriptionInfo SubscribeToEvents(string sandboxId, string sandboxKey, long afterSequence, string[] eventNames)
+    {
+        var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
+        feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence, ParseNames(eventNames));
+        return info;
+    }
+
+    /// <summary>Stops following a sandbox.</summary>
+    public void Unsubscribe(string sandboxId) => feeds.Unfollow(Context.ConnectionId, sandboxId);
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        feeds.ConnectionClosed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>The sandbox, once the key and then the sequence have been checked.</summary>
+    private (Sandbox Sandbox, SubscriptionInfo Info) Open(string sandboxId, string sandboxKey, long afterSequence)
     {
         var (sandbox, refusal) = sandboxes.Open(sandboxId, sandboxKey);
         if (sandbox is null)
@@ -38,16 +71,41 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
             throw new HubException($"Events after {afterSequence} are no longer all kept: the oldest sequence kept is {oldest}. Subscribe after {oldest - 1} or later.");
         }
 
-        feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence);
-        return new SubscriptionInfo(sandboxId, last, oldest);
+        return (sandbox, new SubscriptionInfo(sandboxId, last, oldest));
     }
 
-    /// <summary>Stops following a sandbox.</summary>
-    public void Unsubscribe(string sandboxId) => feeds.Unfollow(Context.ConnectionId, sandboxId);
-
-    public override Task OnDisconnectedAsync(Exception? exception)
+    /// <summary>
+    /// Event names read the one strict way enum names are (API.md §6): a name of <see cref="EventName"/> in any case; a number,
+    /// a comma-joined list or any other text is refused.
+    /// </summary>
+    private static FrozenSet<EventName> ParseNames(string[]? eventNames)
     {
-        feeds.ConnectionClosed(Context.ConnectionId);
-        return base.OnDisconnectedAsync(exception);
+        if (eventNames is not { Length: > 0 })
+        {
+            throw new HubException($"eventNames lists no event name: name at least one ({AllNames}), or call Subscribe for every event.");
+        }
+
+        var names = new HashSet<EventName>();
+        var unknown = new List<string>();
+        foreach (var text in eventNames)
+        {
+            if (Array.Find(Enum.GetNames<EventName>(), n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
+            {
+                names.Add(Enum.Parse<EventName>(name));
+            }
+            else
+            {
+                unknown.Add(text is null ? "null" : $"'{text}'");
+            }
+        }
+
+        if (unknown.Count > 0)
+        {
+            throw new HubException($"Not event names: {string.Join(", ", unknown)}. An event name is an NDIS function, handler or callback, one of {AllNames}.");
+        }
+
+        return names.ToFrozenSet();
     }
+
+    private static string AllNames => string.Join(", ", Enum.GetNames<EventName>());
 }

@@ -1,9 +1,12 @@
 // The seed flow with the official SignalR JavaScript client under Node: subscribe to a sandbox, make a call, close it
 // (the close pends), complete it with NdisMCmCloseCallComplete, and await ProtocolClCloseCallComplete.
-// Usage: node seed.mjs <base address of a running NdisMock>. Exits 0 on success, 1 with a reason otherwise.
+// Usage: node seed.mjs <base address of a running NdisMock> [filtered]. With "filtered" it subscribes with
+// SubscribeToEvents to the events it handles only, and fails on any warning of the client (e.g. for a method it has no
+// handler for). Exits 0 on success, 1 with a reason otherwise.
 import * as signalR from "@microsoft/signalr";
 
 const base = process.argv[2];
+const filtered = process.argv[3] === "filtered";
 if (!base) {
   console.error("usage: node seed.mjs <base address>");
   process.exit(2);
@@ -32,12 +35,21 @@ const received = [];
 let closeComplete;
 const closed = new Promise((resolve) => (closeComplete = resolve));
 
+const warnings = [];
+const logger = {
+  log(level, message) {
+    if (level < signalR.LogLevel.Warning) return;
+    warnings.push(message);
+    console.error(message);
+  },
+};
 const connection = new signalR.HubConnectionBuilder()
   .withUrl(base + "/hubs/ndis", { transport: signalR.HttpTransportType.WebSockets, skipNegotiation: true })
-  .configureLogging(signalR.LogLevel.Warning)
+  .configureLogging(logger)
   .build();
-for (const name of ["NdisClMakeCall", "ProtocolClMakeCallComplete", "NdisClCloseCall", "ProtocolCmCloseCall",
-                    "NdisMCmCloseCallComplete", "ProtocolClCloseCallComplete"]) {
+const handled = ["NdisClMakeCall", "ProtocolClMakeCallComplete", "NdisClCloseCall", "ProtocolCmCloseCall",
+                 "NdisMCmCloseCallComplete", "ProtocolClCloseCallComplete"];
+for (const name of handled) {
   connection.on(name, (event) => {
     received.push(`${event.sequence} ${name} ${event.status ?? ""}`.trim());
     if (name !== event.name) fail(`method ${name} carried event ${event.name}`);
@@ -45,7 +57,9 @@ for (const name of ["NdisClMakeCall", "ProtocolClMakeCallComplete", "NdisClClose
   });
 }
 await connection.start();
-const info = await connection.invoke("Subscribe", sandbox.id, sandbox.key, 0);
+const info = filtered
+  ? await connection.invoke("SubscribeToEvents", sandbox.id, sandbox.key, 0, handled)
+  : await connection.invoke("Subscribe", sandbox.id, sandbox.key, 0);
 if (info.lastSequence !== 4) fail(`a new sandbox starts at sequence 4, not ${info.lastSequence}`);
 
 const af = (await call("POST", `${s}/client/address-families`, sandbox.key, { addressFamily: "Q2931", clientAfContext: "js-af" })).ndisAfHandle;
@@ -62,5 +76,6 @@ if (event.protocolVcContext !== "js-vc") fail(`protocolVcContext was ${event.pro
 if (event.pendingOperationId !== close.pendingOperationId) fail("the callback names another pending operation");
 if (event.statusCode !== "0x00000000") fail(`statusCode was ${event.statusCode}`);
 await connection.stop();
+if (filtered && warnings.length > 0) fail(`the client warned: ${warnings.join("; ")}`);
 console.log(received.join("\n"));
 console.log("OK ProtocolClCloseCallComplete");

@@ -17,9 +17,11 @@ internal static class ObservationApi
             .WithName("GetEvents")
             .WithSummary("The journal: every call either role made, every handler NDIS invoked, every callback it delivered.")
             .WithDescription(
-                "Events after sequence 'after', oldest first, at most 'limit', optionally only those named 'name' or about 'ndisVcHandle'. " +
-                "Each carries the handles and contexts the real call or callback carries, the status (name and hex) and the pendingOperationId " +
-                "linking a completion to its request. With 'wait' (up to 00:00:30) the request returns as soon as a matching event exists, or " +
+                "Events after sequence 'after', oldest first, at most 'limit'. Each carries the handles and contexts the real call or callback " +
+                "carries, the status (name and hex) and the pendingOperationId linking a completion to its request. The optional filters combine " +
+                "with AND: 'name', and the handles (ndisAfHandle, ndisSapHandle, ndisVcHandle, ndisPartyHandle), client contexts (clientAfContext, " +
+                "protocolSapContext, protocolVcContext, protocolPartyContext) and pendingOperationId an event carries. A callback without a VC " +
+                "handle, such as ProtocolClCloseCallComplete, is found by protocolVcContext. With 'wait' (up to 00:00:30) the request returns as soon as a matching event exists, or " +
                 "empty when the wait ends. Continue with after=nextAfter. The journal keeps the newest events only: asking for events older " +
                 "than oldestSequenceKept answers 410. The same events are pushed live over SignalR at /hubs/ndis.")
             .ProducesValidationProblem()
@@ -78,7 +80,15 @@ internal static class ObservationApi
         [Range(1, 10_000)] int limit = 1000,
         TimeSpan? wait = null,
         string? name = null,
-        [MaxLength(128)] string? ndisVcHandle = null)
+        [MaxLength(128)] string? ndisAfHandle = null,
+        [MaxLength(128)] string? ndisSapHandle = null,
+        [MaxLength(128)] string? ndisVcHandle = null,
+        [MaxLength(128)] string? ndisPartyHandle = null,
+        [MaxLength(256)] string? clientAfContext = null,
+        [MaxLength(256)] string? protocolSapContext = null,
+        [MaxLength(256)] string? protocolVcContext = null,
+        [MaxLength(256)] string? protocolPartyContext = null,
+        [MaxLength(128)] string? pendingOperationId = null)
     {
         if (wait is { } w && (w < TimeSpan.Zero || w > MaxWait))
         {
@@ -96,6 +106,8 @@ internal static class ObservationApi
             nameFilter = parsed;
         }
 
+        var filter = new EventFilter(nameFilter, ndisAfHandle, ndisSapHandle, ndisVcHandle, ndisPartyHandle,
+            clientAfContext, protocolSapContext, protocolVcContext, protocolPartyContext, pendingOperationId);
         var sandbox = scope.Sandbox;
         if (after + 1 < sandbox.OldestEventKept)
         {
@@ -116,7 +128,7 @@ internal static class ObservationApi
             foreach (var e in batch.TakeWhile(_ => matched.Count < limit))
             {
                 scanned = e.Sequence;
-                if ((nameFilter is null || e.Name == nameFilter) && (ndisVcHandle is null || e.NdisVcHandle == ndisVcHandle))
+                if (filter.Matches(e))
                 {
                     matched.Add(NdisEventMessage.From(e));
                 }
@@ -135,6 +147,37 @@ internal static class ObservationApi
         }
 
         return TypedResults.Ok(new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept));
+    }
+
+    /// <summary>
+    /// GetEvents' filters: an event matches when it carries every value given (AND). A callback carries only what the real
+    /// one carries, so ProtocolClCloseCallComplete, which has no VC handle, is found by the client's ProtocolVcContext.
+    /// </summary>
+    private readonly record struct EventFilter(
+        EventName? Name,
+        string? NdisAfHandle,
+        string? NdisSapHandle,
+        string? NdisVcHandle,
+        string? NdisPartyHandle,
+        string? ClientAfContext,
+        string? ProtocolSapContext,
+        string? ProtocolVcContext,
+        string? ProtocolPartyContext,
+        string? PendingOperationId)
+    {
+        public bool Matches(NdisEvent e) =>
+            (Name is null || e.Name == Name)
+            && Carries(NdisAfHandle, e.NdisAfHandle)
+            && Carries(NdisSapHandle, e.NdisSapHandle)
+            && Carries(NdisVcHandle, e.NdisVcHandle)
+            && Carries(NdisPartyHandle, e.NdisPartyHandle)
+            && Carries(ClientAfContext, e.ClientAfContext)
+            && Carries(ProtocolSapContext, e.ProtocolSapContext)
+            && Carries(ProtocolVcContext, e.ProtocolVcContext)
+            && Carries(ProtocolPartyContext, e.ProtocolPartyContext)
+            && Carries(PendingOperationId, e.PendingOperationId);
+
+        private static bool Carries(string? wanted, string? carried) => wanted is null || string.Equals(wanted, carried, StringComparison.Ordinal);
     }
 
     private static Ok<ViolationsResponse> GetViolations([AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0) =>

@@ -24,6 +24,20 @@ internal sealed class ParametersFilter : IOperationFilter
         ["limit"] = ("At most this many events.", "1000"),
         ["wait"] = ("Wait up to this long (hh:mm:ss, at most 00:00:30) for a first matching event.", "00:00:10"),
         ["name"] = ("Only events of this name: an NDIS function, handler or callback.", "ProtocolClCloseCallComplete"),
+        ["clientAfContext"] = ("Only events carrying this ClientAfContext, the client's context of an address family (given to NdisClOpenAddressFamilyEx).", "my-af"),
+        ["protocolSapContext"] = ("Only events carrying this ProtocolSapContext, the client's context of a SAP (given to NdisClRegisterSap).", "my-sap"),
+        ["protocolVcContext"] = ("Only events carrying this ProtocolVcContext, the client's context of a VC (given to NdisCoCreateVc): it finds the callbacks that carry no VC handle, such as ProtocolClCloseCallComplete.", "my-vc"),
+        ["protocolPartyContext"] = ("Only events carrying this ProtocolPartyContext, the client's context of a party (given to NdisClMakeCall or NdisClAddParty).", "my-party"),
+    };
+
+    // A handle or id named in the query filters the journal by it; in a path it addresses the object.
+    private static readonly Dictionary<string, string> AsEventFilter = new()
+    {
+        ["ndisAfHandle"] = "Only events carrying this NdisAfHandle.",
+        ["ndisSapHandle"] = "Only events carrying this NdisSapHandle.",
+        ["ndisVcHandle"] = "Only events carrying this NdisVcHandle. Callbacks that carry only the client's context, such as ProtocolClCloseCallComplete, are found by protocolVcContext.",
+        ["ndisPartyHandle"] = "Only events carrying this NdisPartyHandle.",
+        ["pendingOperationId"] = "Only events of this pending request: the handler that pended it, its completion and the callback reporting it.",
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -50,9 +64,8 @@ internal sealed class ParametersFilter : IOperationFilter
 
             if (Known.TryGetValue(parameter.Name, out var known))
             {
-                // A query parameter named like a handle filters by it; the rest describe the same thing in either place.
-                parameter.Description = parameter.In == ParameterLocation.Query && parameter.Name == "ndisVcHandle"
-                    ? "Only events about this VC."
+                parameter.Description = parameter.In == ParameterLocation.Query && AsEventFilter.TryGetValue(parameter.Name, out var filter)
+                    ? filter
                     : known.Description;
 
                 // Swagger UI fills each box with its parameter's example: right for a path, where every box must be filled,
