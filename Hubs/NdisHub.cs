@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace NdisMock.Hubs;
 
-/// <summary>What <see cref="NdisHub.Subscribe"/> answers: where the journal stands.</summary>
+/// <summary>What the hub method <c>Subscribe</c> answers: where the journal stands.</summary>
 /// <param name="SandboxId">The sandbox now followed.</param>
 /// <param name="LastSequence">The newest event at the time of subscribing.</param>
 /// <param name="OldestSequenceKept">The oldest event the bounded journal still holds.</param>
@@ -18,6 +18,9 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     /// Checks the key, then delivers every journal event after <paramref name="afterSequence"/> in order and goes on with
     /// live ones, with no gap and no duplicate. Reconnect with the last sequence seen to miss nothing.
     /// </summary>
+    /// <param name="sandboxId">The sandbox to follow, as CreateSandbox returned it.</param>
+    /// <param name="sandboxKey">Its key, as CreateSandbox returned it.</param>
+    /// <param name="afterSequence">The last sequence already seen: 0 for the whole journal, at most the newest sequence.</param>
     public SubscriptionInfo Subscribe(string sandboxId, string sandboxKey, long afterSequence)
     {
         var (sandbox, refusal) = sandboxes.Open(sandboxId, sandboxKey);
@@ -43,6 +46,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     }
 
     /// <summary>Stops following a sandbox.</summary>
+    /// <param name="sandboxId">The sandbox to stop following.</param>
     public void Unsubscribe(string sandboxId) => feeds.Unfollow(Context.ConnectionId, sandboxId);
 
     public override Task OnDisconnectedAsync(Exception? exception)
