@@ -1,9 +1,13 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 
 namespace NdisMock.Api.Tests;
 
-/// <summary>The hub's AsyncAPI document: served, committed, and the same.</summary>
+/// <summary>
+/// The hub's AsyncAPI document: served and committed alike, valid for the AsyncAPI Initiative's own parser, and complete:
+/// every event and every hub method in it.
+/// </summary>
 public sealed class AsyncApiDocumentTests(NdisMockApplication app) : IClassFixture<NdisMockApplication>
 {
     private static readonly string DocumentPath = Path.Combine(NdisMockApplication.RepositoryRoot, "Api", "asyncapi.json");
@@ -30,5 +34,37 @@ public sealed class AsyncApiDocumentTests(NdisMockApplication app) : IClassFixtu
         var openApi = JsonNode.Parse(await client.GetStringAsync(new Uri("/swagger/v1/swagger.json", UriKind.Relative)))!;
 
         Assert.False(openApi["paths"]!.AsObject().ContainsKey("/asyncapi.json"));
+    }
+
+    [Fact]
+    public async Task CommittedDocument_ParsesWithNoErrorAndNoWarning_UnderTheAsyncApiParser()
+    {
+        var folder = Path.Combine(NdisMockApplication.RepositoryRoot, "Api.Tests", "js");
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@asyncapi", "parser")), "Run 'npm ci' in Api.Tests/js first (./test.sh does).");
+        var start = new ProcessStartInfo("node", ["validate-asyncapi.mjs", DocumentPath])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var validate = Process.Start(start)!;
+        var output = validate.StandardOutput.ReadToEndAsync();
+        var errors = validate.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await validate.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            validate.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        // Each diagnostic is a line of JSON; only the parser's note that AsyncAPI 3.1 exists may remain (the document is 3.0).
+        var diagnostics = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith('{')).Select(line => JsonNode.Parse(line)!).ToList();
+        Assert.True(validate.ExitCode == 0, $"{await output}{await errors}");
+        Assert.All(diagnostics, d => Assert.Equal("asyncapi-latest-version", (string?)d["code"]));
     }
 }
