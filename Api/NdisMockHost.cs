@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NdisMock.Api.AsyncApi;
 using NdisMock.Api.Observation;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
@@ -78,6 +79,7 @@ public static class NdisMockHost
         app.MapMcmRole();
         app.MapObservation();
         app.MapNdisHub();
+        app.MapAsyncApiDocument();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using NdisMock.Api;
+using NdisMock.Api.AsyncApi;
 using NdisMock.Api.OpenApi;
 
 if (args is ["healthcheck", ..])
@@ -9,13 +10,17 @@ if (args is ["healthcheck", ..])
 
 var app = NdisMockHost.Build(args);
 
-if (args is ["openapi", ..])
+if (args is [("openapi" or "asyncapi") and var document, ..])
 {
-    // Writes the OpenAPI document (by default the committed Api/openapi.json) without serving: regenerating the contract needs no test build.
-    // The endpoints join the API explorer when the host starts, so start it on a loopback port nobody is told about.
+    // Writes the OpenAPI document (Api/openapi.json) or the hub's AsyncAPI document (Api/asyncapi.json) without serving:
+    // regenerating a contract needs no test build. The endpoints join the API explorer when the host starts, so start it
+    // on a loopback port nobody is told about.
     app.Urls.Add("http://127.0.0.1:0");
     await app.StartAsync();
-    var written = await OpenApiDocumentFile.WriteAsync(app.Services, args.Length > 1 ? args[1] : Path.Combine(app.Environment.ContentRootPath, "openapi.json"));
+    var path = args.Length > 1 ? args[1] : Path.Combine(app.Environment.ContentRootPath, document + ".json");
+    var written = document == "openapi"
+        ? await OpenApiDocumentFile.WriteAsync(app.Services, path)
+        : await AsyncApiDocumentFile.WriteAsync(app.Services, path);
     await app.StopAsync();
     return written;
 }

@@ -4,7 +4,7 @@ using NdisMock.Domain;
 
 namespace NdisMock.Hubs;
 
-/// <summary>What <see cref="NdisHub.Subscribe"/> and <see cref="NdisHub.SubscribeToEvents"/> answer: where the journal stands.</summary>
+/// <summary>What the hub methods <c>Subscribe</c> and <c>SubscribeToEvents</c> answer: where the journal stands.</summary>
 /// <param name="SandboxId">The sandbox now followed.</param>
 /// <param name="LastSequence">The newest event at the time of subscribing.</param>
 /// <param name="OldestSequenceKept">The oldest event the bounded journal still holds.</param>
@@ -20,6 +20,9 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     /// Checks the key, then delivers every journal event after <paramref name="afterSequence"/> in order and goes on with
     /// live ones, with no gap and no duplicate. Reconnect with the last sequence seen to miss nothing.
     /// </summary>
+    /// <param name="sandboxId">The sandbox to follow, as CreateSandbox returned it.</param>
+    /// <param name="sandboxKey">Its key, as CreateSandbox returned it.</param>
+    /// <param name="afterSequence">The last sequence already seen: 0 for the whole journal, at most the newest sequence.</param>
     public SubscriptionInfo Subscribe(string sandboxId, string sandboxKey, long afterSequence)
     {
         var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
@@ -34,6 +37,10 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     /// duplicate across backlog and live, and resubscribing after the last sequence seen misses none. An unknown name, or no
     /// name at all, is refused with every unknown name listed. Replaces any subscription of this connection to the sandbox.
     /// </summary>
+    /// <param name="sandboxId">The sandbox to follow, as CreateSandbox returned it.</param>
+    /// <param name="sandboxKey">Its key, as CreateSandbox returned it.</param>
+    /// <param name="afterSequence">The last sequence already seen: 0 for the whole journal, at most the newest sequence.</param>
+    /// <param name="eventNames">The event names to be sent, e.g. ["ProtocolClCloseCallComplete"].</param>
     public SubscriptionInfo SubscribeToEvents(string sandboxId, string sandboxKey, long afterSequence, string[] eventNames)
     {
         var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
@@ -42,6 +49,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     }
 
     /// <summary>Stops following a sandbox.</summary>
+    /// <param name="sandboxId">The sandbox to stop following.</param>
     public void Unsubscribe(string sandboxId) => feeds.Unfollow(Context.ConnectionId, sandboxId);
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -30,7 +30,9 @@ internal static class SwaggerSetup
                     "naming its rule (GET /rules); a call NDIS would fail answers 200 with that NDIS status; a pended call answers 202 and waits " +
                     "for its completion. **Observation** shows the journal of calls and callbacks, the violations and the pending requests.\n\n" +
                     "Operations are listed in the order a flow uses them: open an address family, register a SAP, create a VC, make the call, " +
-                    "… close the address family. Each NDIS operation links its page of the WDK reference.",
+                    "… close the address family. Each NDIS operation links its page of the WDK reference.\n\n" +
+                    "Every journal event is also pushed over the SignalR hub at `/hubs/ndis`, which its AsyncAPI 3.0 document describes: " +
+                    "[/asyncapi.json](/asyncapi.json).",
             });
             options.AddServer(new OpenApiServer { Url = "/", Description = "This NdisMock instance" });
             options.AddSecurityDefinition(SandboxKeyScheme, new OpenApiSecurityScheme
