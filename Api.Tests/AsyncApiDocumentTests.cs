@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Reflection;
 using System.Text.Json.Nodes;
@@ -49,32 +48,13 @@ public sealed class AsyncApiDocumentTests(NdisMockApplication app) : IClassFixtu
     [Fact]
     public async Task CommittedDocument_ParsesWithNoErrorAndNoWarning_UnderTheAsyncApiParser()
     {
-        var folder = Path.Combine(NdisMockApplication.RepositoryRoot, "Api.Tests", "js");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@asyncapi", "parser")), "Run 'npm ci' in Api.Tests/js first (./test.sh does).");
-        var start = new ProcessStartInfo("node", ["validate-asyncapi.mjs", DocumentPath])
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        Node.Require("@asyncapi/parser");
 
-        using var validate = Process.Start(start)!;
-        var output = validate.StandardOutput.ReadToEndAsync();
-        var errors = validate.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await validate.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            validate.Kill(entireProcessTree: true);
-            throw;
-        }
+        var (exitCode, output, errors) = await Node.RunAsync(["validate-asyncapi.mjs", DocumentPath]);
 
         // Each diagnostic is a line of JSON; only the parser's note that AsyncAPI 3.1 exists may remain (the document is 3.0).
-        var diagnostics = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith('{')).Select(line => JsonNode.Parse(line)!).ToList();
-        Assert.True(validate.ExitCode == 0, $"{await output}{await errors}");
+        var diagnostics = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith('{')).Select(line => JsonNode.Parse(line)!).ToList();
+        Assert.True(exitCode == 0, $"{output}{errors}");
         Assert.All(diagnostics, d => Assert.Equal("asyncapi-latest-version", (string?)d["code"]));
     }
 

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using NdisMock.Client;
 
 namespace NdisMock.Api.Tests;
@@ -12,22 +8,20 @@ namespace NdisMock.Api.Tests;
 /// </summary>
 public sealed class GeneratedClientTests : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _app = new();
+    private LoopbackNdisMock _ndis = null!;
     private HttpClient _http = null!;
 
     public Task InitializeAsync()
     {
-        _app.UseKestrel(0);
-        _app.StartServer();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address.TrimEnd('/') + "/") };
+        _ndis = LoopbackNdisMock.Start();
+        _http = new HttpClient { BaseAddress = new Uri(_ndis.BaseAddress + "/") };
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await _app.DisposeAsync();
+        await _ndis.DisposeAsync();
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -25,36 +24,16 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
     [Fact]
     public async Task CommittedDocument_LintsWithNoErrorAndNoWarning_UnderRedoclysRecommendedRules()
     {
-        var root = NdisMockApplication.RepositoryRoot;
-        var cli = Path.Combine(root, "Api.Tests", "js", "node_modules", "@redocly", "cli", "bin", "cli.js");
-        Assert.True(File.Exists(cli), "Run 'npm ci' in Api.Tests/js first (./test.sh does).");
-        var start = new ProcessStartInfo("node", [cli, "lint", "Api/openapi.json", "--format=json"])
-        {
-            WorkingDirectory = root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["REDOCLY_TELEMETRY"] = "off";
-        start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
+        Node.Require("@redocly/cli");
+        var cli = Path.Combine(Node.Folder, "node_modules", "@redocly", "cli", "bin", "cli.js");
 
-        using var lint = Process.Start(start)!;
-        var output = lint.StandardOutput.ReadToEndAsync();
-        var errors = lint.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await lint.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            lint.Kill(entireProcessTree: true);
-            throw;
-        }
+        var (exitCode, output, errors) = await Node.RunAsync([cli, "lint", "Api/openapi.json", "--format=json"],
+            new Dictionary<string, string> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" }, NdisMockApplication.RepositoryRoot);
 
-        var report = JsonNode.Parse(await output)!;
+        var report = JsonNode.Parse(output)!;
         var problems = string.Join("\n", report["problems"]!.AsArray().Select(p => $"{p!["severity"]} {p["ruleId"]}: {p["message"]} at {p["location"]?[0]?["pointer"]}"));
-        Assert.True((int)report["totals"]!["errors"]! == 0 && (int)report["totals"]!["warnings"]! == 0, problems + await errors);
-        Assert.Equal(0, lint.ExitCode);
+        Assert.True((int)report["totals"]!["errors"]! == 0 && (int)report["totals"]!["warnings"]! == 0, problems + errors);
+        Assert.Equal(0, exitCode);
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace NdisMock.Api.Tests;
@@ -16,16 +13,15 @@ public sealed class SwaggerUiTests : IAsyncLifetime
 
     private const string OperatorKey = "operator-secret-for-the-ui";
 
-    private readonly NdisMockApplication _app = NdisMockApplication.With(b => b.UseSetting("Operator:Key", OperatorKey));
+    private LoopbackNdisMock _ndis = null!;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string _baseAddress = "";
 
     public async Task InitializeAsync()
     {
-        _app.UseKestrel(0);
-        _app.StartServer();
-        _baseAddress = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _ndis = LoopbackNdisMock.Start(b => b.UseSetting("Operator:Key", OperatorKey));
+        _baseAddress = _ndis.BaseAddress;
         var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
         Assert.True(File.Exists(chromium), $"No browser at {chromium}: install Debian's chromium (bash .ci/run does) or set CHROMIUM_PATH.");
         _playwright = await Playwright.CreateAsync();
@@ -40,7 +36,7 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        await _app.DisposeAsync();
+        await _ndis.DisposeAsync();
     }
 
     [Fact]
