@@ -94,10 +94,6 @@ internal static class SwaggerSetup
 
             // Alternatives: any one of the schemes admits the request. An empty list says "no key needed" explicitly.
             operation.Security = [.. schemes.Select(scheme => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] })];
-            if (schemes.Count == 0)
-            {
-                operation.Security = [];
-            }
         }
     }
 
