@@ -13,11 +13,14 @@ namespace NdisMock.Testing;
 /// </summary>
 public abstract class NdisEvent : NdisEventMessage
 {
-    public override string ToString() =>
-        $"#{Sequence} {Name}{(Status is { } s ? " " + s : "")}" +
-        (ProtocolVcContext is null ? "" : $" protocolVcContext={ProtocolVcContext}") +
-        (NdisVcHandle is null ? "" : $" ndisVcHandle={NdisVcHandle}") +
-        (PendingOperationId is null ? "" : $" pendingOperationId={PendingOperationId}");
+    public override string ToString() => Format(this);
+
+    /// <summary>One line for a failure message: sequence, name, status and what correlates it.</summary>
+    internal static string Format(NdisEventMessage e) =>
+        $"#{e.Sequence} {e.Name}{(e.Status is { } s ? " " + s : "")}" +
+        (e.ProtocolVcContext is null ? "" : $" protocolVcContext={e.ProtocolVcContext}") +
+        (e.NdisVcHandle is null ? "" : $" ndisVcHandle={e.NdisVcHandle}") +
+        (e.PendingOperationId is null ? "" : $" pendingOperationId={e.PendingOperationId}");
 }
 
 /// <summary>
@@ -146,8 +149,8 @@ public sealed class EventStream : IAsyncDisposable
         }
     }
 
-    internal static string Describe(IReadOnlyList<NdisEvent> events) =>
-        events.Count == 0 ? "  (nothing)" : string.Join("\n", events.Select(e => "  " + e));
+    internal static string Describe(IReadOnlyList<NdisEventMessage> events) =>
+        events.Count == 0 ? "  (nothing)" : string.Join("\n", events.Select(e => "  " + NdisEvent.Format(e)));
 
     private void Deliver(NdisEvent e)
     {

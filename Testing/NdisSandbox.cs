@@ -83,12 +83,13 @@ public sealed class NdisSandbox : IAsyncDisposable
 
     /// <summary>
     /// Fails unless the journal holds <paramref name="expected"/> as an ordered subsequence: each name (with its status,
-    /// where one is given) after the one before, other events in between allowed. The failure shows the journal.
+    /// where one is given) after the one before, other events in between allowed. The journal is read over REST, so it
+    /// holds every event up to the moment of the call. The failure shows the journal.
     /// </summary>
     public async Task AssertJournalAsync(params (EventName Name, NdisStatusName? Status)[] expected)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        var journal = Events.Received;
+        var journal = await JournalAsync();
         var next = 0;
         foreach (var e in journal)
         {
@@ -104,8 +105,23 @@ public sealed class NdisSandbox : IAsyncDisposable
                 $"The journal of sandbox {Id} lacks {expected[next].Name}{(expected[next].Status is { } s ? " " + s : "")} " +
                 $"(expected step {next + 1} of {expected.Length}) after what matched. It holds:\n{EventStream.Describe(journal)}");
         }
+    }
 
-        await Task.CompletedTask;
+    /// <summary>The whole journal as the sandbox keeps it now, oldest first.</summary>
+    public async Task<IReadOnlyList<NdisEventMessage>> JournalAsync(CancellationToken cancellationToken = default)
+    {
+        var events = new List<NdisEventMessage>();
+        for (long after = 0; ;)
+        {
+            var page = (await NdisCall.Run(() => Api.GetEventsAsync(Id, after, 10_000, null, null, null, null, null, null, null, null, null, null, null, cancellationToken))).Result;
+            events.AddRange(page.Events);
+            if (page.NextAfter >= page.LastSequence || page.Events.Count == 0)
+            {
+                return events;
+            }
+
+            after = page.NextAfter;
+        }
     }
 
     public async ValueTask DisposeAsync()
