@@ -153,6 +153,27 @@ public sealed class TestingKitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterTheConnectionIsCut_TheStreamResumesFromItsLastSequence_MissingAndRepeatingNothing()
+    {
+        await using var cutter = new TcpCutter(_ndis.Url);
+        await using var sandbox = await NdisMockServer.Connect(cutter.Url).CreateSandboxAsync();
+        var af = (await sandbox.Client.OpenAddressFamilyAsync()).NdisAfHandle!;
+        await sandbox.Client.CreateVcAsync(af, "before");
+        await sandbox.Events.WaitForAsync<NdisCoCreateVc>(e => e.ProtocolVcContext == "before");
+
+        cutter.CutAll();
+        for (var i = 0; i < 5; i++)
+        {
+            await sandbox.Client.CreateVcAsync(af, $"after-{i}");
+        }
+
+        await sandbox.Events.WaitForAsync<NdisCoCreateVc>(e => e.ProtocolVcContext == "after-4", TimeSpan.FromSeconds(30));
+        var journal = await sandbox.JournalAsync();
+        Assert.True(cutter.Cut > 0);
+        Assert.Equal(journal.Select(e => e.Sequence).TakeWhile(s => s <= sandbox.Events.LastSequence), sandbox.Events.Received.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Connect_TargetsARunningInstance_AndTheOperatorListsItsSandboxes()
     {
         await using var shared = await NdisMockServer.StartAsync(new NdisMockServerOptions { Settings = { ["Operator:Key"] = "op-key" } });
