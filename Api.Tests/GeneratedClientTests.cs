@@ -53,12 +53,11 @@ public sealed class GeneratedClientTests : IAsyncLifetime
         Assert.Equal(200, deleted.StatusCode);
         Assert.Equal(NdisStatusName.NDIS_STATUS_SUCCESS, deleted.Result.Status);
 
-        var events = await ndis.GetEventsAsync(id, 0, 1000, null, EventName.ProtocolClCloseCallComplete,
-            null, null, null, null, null, null, protocolVcContext: "my-vc", null, null);
+        var events = await ndis.GetEventsAsync(id, name: EventName.ProtocolClCloseCallComplete, protocolVcContext: "my-vc");
         var callback = Assert.Single(events.Result.Events);
         Assert.Equal(NdisStatusName.NDIS_STATUS_SUCCESS, callback.Status);
         Assert.Equal("my-vc", callback.ProtocolVcContext);
-        var open = (await ndis.GetEventsAsync(id, 0, 1000, null, EventName.NdisClOpenAddressFamilyEx, null, null, null, null, null, null, null, null, null)).Result.Events.Single();
+        var open = (await ndis.GetEventsAsync(id, name: EventName.NdisClOpenAddressFamilyEx)).Result.Events.Single();
         Assert.Equal(AddressFamilyType.CO_ADDRESS_FAMILY_Q2931, open.AddressFamily!.AddressFamily);
 
         // A refusal reaches the client as the documented problem, with the verifier's rule typed.

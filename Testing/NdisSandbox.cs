@@ -113,7 +113,7 @@ public sealed class NdisSandbox : IAsyncDisposable
         var events = new List<NdisEventMessage>();
         for (long after = 0; ;)
         {
-            var page = (await NdisCall.Run(() => Api.GetEventsAsync(Id, after, 10_000, null, null, null, null, null, null, null, null, null, null, null, cancellationToken))).Result;
+            var page = (await NdisCall.Run(() => Api.GetEventsAsync(Id, after, limit: 10_000, cancellationToken: cancellationToken))).Result;
             events.AddRange(page.Events);
             if (page.NextAfter >= page.LastSequence || page.Events.Count == 0)
             {
