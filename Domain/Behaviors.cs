@@ -46,6 +46,12 @@ public sealed record HandlerBehavior(
     double FaultRate = 0,
     int FaultSeed = 0)
 {
+    /// <summary>
+    /// The longest self-completion or answer delay: well inside what a .NET timer can wait (about 49.7 days), which a
+    /// longer delay would overflow in the middle of a turn.
+    /// </summary>
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(30);
+
     public static HandlerBehavior CompleteWith(NdisStatus status) => new(BehaviorMode.Complete, status);
 
     public static HandlerBehavior Pend() => new(BehaviorMode.Pend, NdisStatuses.Success);
@@ -68,9 +74,9 @@ public sealed record HandlerBehavior(
             return "The self-completion status must not be NDIS_STATUS_PENDING (R-CMP-1).";
         }
 
-        if (CompleteAfter is { } delay && delay < TimeSpan.Zero)
+        if (CompleteAfter is { } delay && (delay < TimeSpan.Zero || delay > MaxDelay))
         {
-            return "completeAfter must not be negative.";
+            return $"completeAfter lies between 00:00:00 and {MaxDelay:c}.";
         }
 
         if (FailNext < 0 || FaultRate is < 0 or > 1 || double.IsNaN(FaultRate))

@@ -100,12 +100,21 @@ internal static class SandboxApi
         return app;
     }
 
+    /// <summary>The longest single step of a virtual clock: ten years.</summary>
+    private static readonly TimeSpan MaxAdvance = TimeSpan.FromDays(3653);
+
     private static Results<Ok<ClockResponse>, ProblemHttpResult> AdvanceClock(AdvanceClockRequest request, [AsParameters] SandboxScope scope)
     {
         var sandbox = scope.Sandbox;
         if (request.By < TimeSpan.Zero)
         {
             return Problems.Plain(StatusCodes.Status400BadRequest, "Time does not go back", "by must not be negative.");
+        }
+
+        // The clock keeps room for the longest delay after it, so no later timer's due time overflows.
+        if (request.By > MaxAdvance || sandbox.Now > DateTimeOffset.MaxValue - HandlerBehavior.MaxDelay - request.By!.Value)
+        {
+            return Problems.Plain(StatusCodes.Status400BadRequest, "Too far at once", $"by is at most {MaxAdvance:c} a step, and the clock must stay a date.");
         }
 
         return sandbox.AdvanceClock(request.By!.Value) is { } fired
@@ -115,9 +124,10 @@ internal static class SandboxApi
 
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
     {
-        if (calledAddress.Length > 64 || request.AnswerDelay < TimeSpan.Zero)
+        if (calledAddress.Length > 64 || request.AnswerDelay < TimeSpan.Zero || request.AnswerDelay > HandlerBehavior.MaxDelay)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route", "The address is at most 64 characters and answerDelay is not negative.");
+            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route",
+                $"The address is at most 64 characters and answerDelay lies between 00:00:00 and {HandlerBehavior.MaxDelay:c}.");
         }
 
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
