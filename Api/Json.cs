@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NdisMock.Domain;
@@ -27,45 +28,24 @@ internal static class WireEnum
 {
     private static readonly HashSet<Type> CamelCase = [typeof(Role), typeof(McmDuties), typeof(Strictness)];
 
-    public static string[] Names<TEnum>()
-        where TEnum : struct, Enum => Names(typeof(TEnum));
-
     public static string[] Names(Type type) =>
         CamelCase.Contains(type) ? [.. Enum.GetNames(type).Select(JsonNamingPolicy.CamelCase.ConvertName)] : Enum.GetNames(type);
 
-    public static string NameOf(Type type, object value) =>
-        CamelCase.Contains(type) ? JsonNamingPolicy.CamelCase.ConvertName(value.ToString()!) : value.ToString()!;
-
     public static bool TryParse<TEnum>(string? text, out TEnum value)
-        where TEnum : struct, Enum
-    {
-        if (text is not null && TryParse(typeof(TEnum), text, out var parsed))
-        {
-            value = (TEnum)parsed;
-            return true;
-        }
-
-        value = default;
-        return false;
-    }
-
-    public static bool TryParse(Type type, string text, out object value)
-    {
-        value = default!;
-        foreach (var name in Enum.GetNames(type))
-        {
-            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
-            {
-                value = Enum.Parse(type, name);
-                return true;
-            }
-        }
-
-        return false;
-    }
+        where TEnum : struct, Enum => EnumNames<TEnum>.TryParse(text, out value);
 
     /// <summary>What a refused value is told: the value and every allowed name.</summary>
     public static string NotOneOf(Type type, string? text) => $"'{text}' is not one of {string.Join(", ", Names(type))}.";
+}
+
+/// <summary>Each value's wire name, computed once per enum: writing a response allocates no name.</summary>
+internal static class WireEnum<TEnum>
+    where TEnum : struct, Enum
+{
+    private static readonly FrozenDictionary<TEnum, string> ByValue =
+        Enum.GetValues<TEnum>().Zip(WireEnum.Names(typeof(TEnum))).ToFrozenDictionary(pair => pair.First, pair => pair.Second);
+
+    public static string NameOf(TEnum value) => ByValue.TryGetValue(value, out var name) ? name : value.ToString();
 }
 
 /// <summary>Writes an enum as its wire name and reads it strictly (<see cref="WireEnum"/>).</summary>
@@ -88,7 +68,7 @@ internal sealed class WireEnumConverterFactory : JsonConverterFactory
         }
 
         public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(WireEnum.NameOf(typeof(TEnum), value));
+            writer.WriteStringValue(WireEnum<TEnum>.NameOf(value));
     }
 }
 

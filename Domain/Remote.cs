@@ -25,6 +25,15 @@ public enum RouteOutcome
 /// <param name="AnswerDelay">How long until the answer or the rejection arrives; none: at once.</param>
 public sealed record RoutingRule(string CalledAddress, RouteOutcome Outcome, TimeSpan? AnswerDelay = null)
 {
+    /// <summary>The longest called address a rule takes.</summary>
+    public const int MaxAddressLength = 64;
+
+    /// <summary>Why the rule cannot be set, or null: the address is too long, or the delay is negative or longer than any self-completion's.</summary>
+    public string? Problem() =>
+        CalledAddress.Length > MaxAddressLength || AnswerDelay < TimeSpan.Zero || AnswerDelay > HandlerBehavior.MaxDelay
+            ? $"The address is at most {MaxAddressLength} characters and answerDelay lies between 00:00:00 and {HandlerBehavior.MaxDelay:c}."
+            : null;
+
     /// <summary>The Q.2931 cause the network gives for a rejection (ATM_CAUSE_* of atm.h; the same numbers in Q.850 for ISDN).</summary>
     public byte? Cause => Outcome switch
     {

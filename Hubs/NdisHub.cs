@@ -97,9 +97,9 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
         var unknown = new List<string>();
         foreach (var text in eventNames)
         {
-            if (Array.Find(Enum.GetNames<EventName>(), n => string.Equals(n, text, StringComparison.OrdinalIgnoreCase)) is { } name)
+            if (EnumNames<EventName>.TryParse(text, out var name))
             {
-                names.Add(Enum.Parse<EventName>(name));
+                names.Add(name);
             }
             else
             {

@@ -124,13 +124,12 @@ internal static class SandboxApi
 
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
     {
-        if (calledAddress.Length > 64 || request.AnswerDelay < TimeSpan.Zero || request.AnswerDelay > HandlerBehavior.MaxDelay)
+        var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
+        if (route.Problem() is { } problem)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route",
-                $"The address is at most 64 characters and answerDelay lies between 00:00:00 and {HandlerBehavior.MaxDelay:c}.");
+            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route", problem);
         }
 
-        var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
         scope.Sandbox.SetRoute(route);
         return TypedResults.Ok(route);
     }
