@@ -8,8 +8,8 @@ namespace NdisMock.Testing;
 /// </summary>
 public static class CallParameters
 {
-    /// <summary>FLOWSPEC's "not specified".</summary>
-    public const long QosNotSpecified = 0xFFFFFFFF;
+    /// <summary>FLOWSPEC's QOS_NOT_SPECIFIED, the Domain's own constant.</summary>
+    public const long QosNotSpecified = Domain.FlowSpec.NotSpecified;
 
     private const int AtmPayload = 48;
 

@@ -14,7 +14,7 @@ public static class NdisStatusCodes
 
     /// <summary>The status a value names, when the catalogue has it.</summary>
     public static NdisStatusName? FromCode(uint code) =>
-        NdisStatuses.All.FirstOrDefault(s => s.Code == code) is { Name: { } name } && Enum.TryParse<NdisStatusName>(name, out var status) ? status : null;
+        NdisStatuses.TryFromCode(code, out var found) && EnumNames<NdisStatusName>.TryParse(found.Name, out var status) ? status : null;
 
     private static Domain.NdisStatus Find(NdisStatusName status) =>
         NdisStatuses.TryParse(status.ToString(), out var found) ? found : throw new ArgumentOutOfRangeException(nameof(status), status, "Not in the catalogue.");

@@ -46,9 +46,6 @@ internal static class Flow
         var index = operationId is null ? -1 : Array.IndexOf(Operations, operationId);
         return index >= 0 ? $"{index:D3}" : $"999 {operationId}";
     }
-
-    /// <summary>Every operation the flow lists, so a test can tell when a new one was left out.</summary>
-    public static IReadOnlyList<string> OperationIds => Operations;
 }
 
 /// <summary>Declares the tags, with descriptions, in <see cref="Flow.Tags"/> order.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -118,23 +119,27 @@ internal sealed class ResponsesFilter : IOperationFilter
         _ => "Refused.",
     };
 
+    /// <summary>
+    /// An example of each problem, made by the same builders the server answers with (<see cref="Problems"/>), so an
+    /// example has the shape, the type link and the extensions a real answer has.
+    /// </summary>
     private static JsonNode Example(int status, string? operationId, bool hasHandle, bool ndis) => status switch
     {
-        400 => Problem(400, "One or more validation errors occurred.", null, new JsonObject
+        400 => Node(TypedResults.ValidationProblem(new Dictionary<string, string[]>
         {
-            ["errors"] = new JsonObject { ["status"] = new JsonArray("status must be an NDIS status name (NDIS_STATUS_FAILURE) or its eight-digit hex code (0xC0000001).") },
-        }),
-        401 => Problem(401, "Sandbox key required", "Send the key returned by CreateSandbox in the X-Sandbox-Key header."),
-        403 => Problem(403, "Wrong sandbox key", "The X-Sandbox-Key header does not hold the key of sandbox sbx-3f9c2a71d04e8b65."),
-        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, 404, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
-        404 => Problem(404, "Unknown sandbox", "There is no sandbox 'sbx-3f9c2a71d04e8b65' (never created, deleted, or expired)."),
-        409 => Refusal(StateRuleOf(operationId), 409, operationId, "See the rule for what the WDK requires first."),
-        410 => Refusal(Rules.StaleHandle, 410, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
-        413 => Problem(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
-        415 => Problem(415, "Unsupported Media Type", "Expected a supported JSON media type but got \"text/plain\"."),
-        429 => Problem(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
-            new JsonObject { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }),
-        _ => Problem(status, "Refused", null),
+            ["status"] = ["status must be an NDIS status name (NDIS_STATUS_FAILURE) or its eight-digit hex code (0xC0000001)."],
+        }).ProblemDetails),
+        401 => Plain(401, "Sandbox key required", "Send the key returned by CreateSandbox in the X-Sandbox-Key header."),
+        403 => Plain(403, "Wrong sandbox key", "The X-Sandbox-Key header does not hold the key of sandbox sbx-3f9c2a71d04e8b65."),
+        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
+        404 => Node(Problems.UnknownSandbox("sbx-3f9c2a71d04e8b65").ProblemDetails),
+        409 => Refusal(StateRuleOf(operationId), operationId, "See the rule for what the WDK requires first."),
+        410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
+        413 => Plain(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
+        415 => Plain(415, "Unsupported Media Type", "Expected a supported JSON media type but got \"text/plain\"."),
+        429 => Node(Problems.Plain(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
+            new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }).ProblemDetails),
+        _ => Plain(status, "Refused", "Refused."),
     };
 
     /// <summary>A state rule the operation's own WDK page gives, else the generic one for completions without a request.</summary>
@@ -142,42 +147,12 @@ internal sealed class ResponsesFilter : IOperationFilter
         Rules.All.FirstOrDefault(r => r.Refusal == Domain.Refusal.State && operationId is not null && r.Reference.StartsWith(operationId + " ", StringComparison.Ordinal))
         ?? Rules.CompletionWithoutRequest;
 
-    private static JsonObject Refusal(Rule rule, int status, string? operationId, string detail)
-    {
-        var extensions = new JsonObject
-        {
-            ["rule"] = rule.Id,
-            ["severity"] = rule.Severity.ToString(),
-            ["reference"] = rule.Reference,
-            ["referenceUrl"] = rule.ReferenceUrl,
-            ["operation"] = operationId,
-            ["violationSequence"] = 12,
-        };
-        var problem = Problem(status, rule.Summary, detail, extensions);
-        problem["type"] = $"/rules/{rule.Id}";
-        return problem;
-    }
+    private static JsonNode Refusal(Rule rule, string? operationId, string detail) =>
+        Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail)).ProblemDetails);
 
-    private static JsonObject Problem(int status, string title, string? detail, JsonObject? extensions = null)
-    {
-        // The framework's default type links for the statuses it knows (RFC 9110 §15.5); 410, 413 and 429 get none.
-        var problem = status is 400 or 401 or 403 or 404 or 409 or 415
-            ? new JsonObject { ["type"] = $"https://tools.ietf.org/html/rfc9110#section-15.5.{status - 399}" }
-            : [];
-        problem["title"] = title;
-        problem["status"] = status;
-        if (detail is not null)
-        {
-            problem["detail"] = detail;
-        }
+    private static JsonNode Plain(int status, string title, string detail) => Node(Problems.Plain(status, title, detail).ProblemDetails);
 
-        foreach (var (key, value) in extensions ?? [])
-        {
-            problem[key] = value?.DeepClone();
-        }
-
-        return problem;
-    }
+    private static JsonNode Node(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web)!;
 }
 
 /// <summary>The problem shape NdisMock answers with: RFC 9457 plus the verifier's extensions.</summary>
