@@ -38,6 +38,29 @@ public sealed class TestingKitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssertConforms_PassesATornDownFlow_AndListsWhatIsLeftOpen_WithTheSequenceThatCreatedIt()
+    {
+        await using var sandbox = await _ndis.CreateSandboxAsync();
+        var af = (await sandbox.Client.OpenAddressFamilyAsync()).NdisAfHandle!;
+        var vc = (await sandbox.Client.CreateVcAsync(af, "my-vc")).NdisVcHandle!;
+        var made = await sandbox.Client.MakeCallAsync(vc, CallParameters.Atm.Ubr(to: "+15550100"));
+        await sandbox.Pending.CompleteAsync(made.PendingOperationId!);
+        await sandbox.Client.CloseCallAsync(vc);
+        await sandbox.Mcm.CompleteCloseCallAsync(vc);
+
+        var leaky = await Assert.ThrowsAsync<NdisAssertionException>(() => sandbox.AssertConformsAsync());
+        var created = (await sandbox.JournalAsync()).First(e => e.Name == EventName.NdisCoCreateVc).Sequence;
+
+        Assert.Contains("failing: leaks", leaky.Message, StringComparison.Ordinal);
+        Assert.Contains($"Vc {vc} left open (Closed, created at journal sequence {created})", leaky.Message, StringComparison.Ordinal);
+        await sandbox.Client.DeleteVcAsync(vc);
+        await sandbox.Client.CloseAddressFamilyAsync(af);
+        var report = await sandbox.AssertConformsAsync();
+        Assert.True(report.Passed);
+        Assert.Empty(report.Leaks);
+    }
+
+    [Fact]
     public async Task IncomingCall_IsOfferedOnTheSap_AcceptedAndConnected()
     {
         await using var sandbox = await _ndis.CreateSandboxAsync();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using NdisMock.Api.AsyncApi;
+using NdisMock.Api.Diagrams;
 using NdisMock.Api.Observation;
+using NdisMock.Api.Reports;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
 using NdisMock.Api.Sandboxes;
@@ -78,6 +80,8 @@ public static class NdisMockHost
         app.MapClientRole();
         app.MapMcmRole();
         app.MapObservation();
+        app.MapDiagram();
+        app.MapReport();
         app.MapNdisHub();
         app.MapAsyncApiDocument();
         return app;

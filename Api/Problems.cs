@@ -35,6 +35,7 @@ internal static class Problems
             ["referenceUrl"] = rule.ReferenceUrl,
             ["operation"] = violation.Operation,
             ["violationSequence"] = violation.Sequence,
+            ["journalSequence"] = violation.JournalSequence,
         };
         if (rule.Result is { } status)
         {

@@ -135,12 +135,8 @@ public sealed partial class Sandbox
                 return outcome;
             }
 
-            foreach (var warning in _turnWarnings)
-            {
-                Keep(warning);
-            }
-
-            return outcome with { Warnings = [.. _turnWarnings] };
+            // The answer carries the warnings as kept: numbered, and placed after the turn's events.
+            return outcome with { Warnings = [.. _turnWarnings.Select(Keep)] };
         }
         catch (RefusedException refused)
         {
@@ -220,7 +216,7 @@ public sealed partial class Sandbox
 
     private Violation Keep(Violation violation)
     {
-        var kept = violation with { Sequence = ++_violationSequence };
+        var kept = violation with { Sequence = ++_violationSequence, JournalSequence = _journal.LastSequence };
         _violations.Enqueue(kept);
         while (_violations.Count > Options.ViolationCapacity)
         {

@@ -82,6 +82,28 @@ public sealed class NdisSandbox : IAsyncDisposable
     }
 
     /// <summary>
+    /// Fails unless the sandbox's conformance report (GetReport) passes: no Error or Reject rule broken, and nothing left open
+    /// that NDIS would still hold at unbind (address families, SAPs, VCs, calls, parties, pended requests). The failure lists
+    /// each failing rule with its count, the function, the first detail and the WDK page, and each object left open with the
+    /// journal sequence that created it. Warnings do not fail it. Call it when the code under test has torn everything down.
+    /// </summary>
+    public async Task<ConformanceReport> AssertConformsAsync(CancellationToken cancellationToken = default)
+    {
+        var report = (await NdisCall.Run(() => Api.GetReportAsync(Id, cancellationToken))).Result;
+        if (!report.Passed)
+        {
+            var rules = report.Violations.Where(v => v.Fails).Select(v =>
+                $"  {v.Rule} ({v.Severity}) ×{v.Count} in {string.Join(", ", v.Operations)}, after journal sequence {string.Join(", ", v.JournalSequences.Take(10))}: " +
+                $"{v.FirstDetail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}");
+            var leaks = report.Leaks.Select(l =>
+                $"  {l.Kind} {l.Handle} left open ({l.State}, created at journal sequence {(l.CreatedAtSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no longer kept")}): {l.Detail}");
+            throw new NdisAssertionException($"Sandbox {Id} does not conform; failing: {string.Join(", ", report.FailingRules)}.\n" + string.Join("\n", rules.Concat(leaks)));
+        }
+
+        return report;
+    }
+
+    /// <summary>
     /// Fails unless the journal holds <paramref name="expected"/> as an ordered subsequence: each name (with its status,
     /// where one is given) after the one before, other events in between allowed. The journal is read over REST, so it
     /// holds every event up to the moment of the call. The failure shows the journal.

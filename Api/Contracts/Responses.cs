@@ -21,8 +21,11 @@ public sealed record OperationResponse(
     IReadOnlyList<ViolationResponse>? Warnings);
 
 /// <summary>A recorded finding of the verifier.</summary>
+/// <param name="Sequence">The violation's own number, 1, 2, 3 … per sandbox (GetViolations' after).</param>
+/// <param name="JournalSequence">The journal sequence it follows: the newest event when it was recorded (a refused call journals nothing, so its violation follows the event before the call).</param>
 public sealed record ViolationResponse(
     long Sequence,
+    long JournalSequence,
     DateTimeOffset Timestamp,
     string Rule,
     Severity Severity,
@@ -138,7 +141,7 @@ internal static class ResponseMapping
         outcome.Warnings.Count == 0 ? null : [.. outcome.Warnings.Select(w => w.ToResponse())]);
 
     public static ViolationResponse ToResponse(this Violation v) =>
-        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
+        new(v.Sequence, v.JournalSequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
         id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,

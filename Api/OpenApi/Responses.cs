@@ -148,7 +148,7 @@ internal sealed class ResponsesFilter : IOperationFilter
         ?? Rules.CompletionWithoutRequest;
 
     private static JsonNode Refusal(Rule rule, string? operationId, string detail) =>
-        Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail)).ProblemDetails);
+        Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail, 41)).ProblemDetails);
 
     private static JsonNode Plain(int status, string title, string detail) => Node(Problems.Plain(status, title, detail).ProblemDetails);
 
@@ -166,7 +166,8 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         }
 
         problem.Description = "RFC 9457 problem details. A refusal of the verifier adds rule (GET /rules/{rule}), severity, reference (the WDK page's title), " +
-            "referenceUrl (its address), operation, violationSequence (the journal sequence it follows) and, where one applies, ndisStatus and ndisStatusCode.";
+            "referenceUrl (its address), operation, violationSequence (the violation's number in GetViolations), journalSequence (the journal sequence it follows: " +
+            "a refused call journals nothing) and, where one applies, ndisStatus and ndisStatusCode.";
         problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
         problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ClosedSetsFilter.RuleIdPattern, Description = "The rule id, e.g. V-CMP-01 (GET /rules/{rule})." };
         problem.Properties["severity"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(Enum.GetNames<Severity>()) };
@@ -174,6 +175,7 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         problem.Properties["referenceUrl"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "That page on learn.microsoft.com." };
         problem.Properties["operation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The function that was called." };
         problem.Properties["violationSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" };
+        problem.Properties["journalSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The journal sequence the refusal follows." };
         problem.Properties["ndisStatus"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(NdisStatuses.All.Select(s => s.Name)) };
         problem.Properties["ndisStatusCode"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^0x[0-9A-F]{8}$" };
     }
