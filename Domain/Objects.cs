@@ -185,6 +185,9 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     /// <summary>The last offer on this VC was rejected by the client.</summary>
     public bool OfferRejected { get; set; }
 
+    /// <summary>The last call closed while the VC was active (a lenient sandbox allows that); it must be deactivated before reuse.</summary>
+    public bool DeactivationOwed { get; private set; }
+
     /// <summary>Count of activations, so a QoS completion can tell whether the MCM re-activated since the request.</summary>
     public long ActivationCount { get; private set; }
 
@@ -218,6 +221,11 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
         {
             _parties.Clear();
         }
+
+        if (trigger == CallTrigger.CloseSucceeded)
+        {
+            DeactivationOwed = Activation == Activation.Active;
+        }
     }
 
     public void StartCall(bool multipoint)
@@ -238,6 +246,7 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     {
         Activation = Activation.Inactive;
         ActiveParameters = null;
+        DeactivationOwed = false;
     }
 
     public void AddParty(Party party) => _parties.Add(party);

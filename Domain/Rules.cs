@@ -145,6 +145,10 @@ public static class Rules
         "NdisMock: NdisClCloseAddressFamily on an address family that is already closing, or that still has SAPs or VCs when the MCM does not pend the close.",
         "PROTOCOL_CL_CLOSE_AF_COMPLETE", Result: NdisStatuses.Failure);
 
+    public static readonly Rule NotifyCloseCompleteWhileOpen = new("V-AF-07", Severity.Error,
+        "NdisMock: NdisClNotifyCloseAddressFamilyComplete(SUCCESS) while the client has not closed the address family.",
+        "PROTOCOL_CL_NOTIFY_CLOSE_AF", Refusal.State);
+
     public static readonly Rule DispatchOnWrongSap = new("V-SAP-01", Severity.Error,
         "An incoming call was dispatched on a SAP that is not registered (or registering), or that another client owns.",
         "NdisMCmDispatchIncomingCall macro", Refusal.State);
@@ -303,7 +307,7 @@ public static class Rules
         CompletionWithPending, CompletionWithoutRequest, PendedRequestAbandoned, CloseCompletionNotSuccess,
         CreateDeleteVcPended, CompletionHandleMismatch, SecondRequestWhilePending, WrongRoleApi, IrqlTooHigh,
         DuplicateAddressFamily, AddressFamilyNotOpen, CloseAfCompleteWithObjects, AddressFamilyUsedAfterClose,
-        HaltWithoutNotify, CloseAfWhileBusy, DispatchOnWrongSap, SapInUseAccepted, DeregisterSapNotRegistered,
+        HaltWithoutNotify, CloseAfWhileBusy, NotifyCloseCompleteWhileOpen, DispatchOnWrongSap, SapInUseAccepted, DeregisterSapNotRegistered,
         CreateVcInvalidAf, VcNotActive, DeactivateInactiveVc, DeleteByNonCreator, DeleteActiveVc,
         DeleteWhileDeactivating, DeleteWithCall, DeletedVcUsed, McmVcNotDeleted, MakeCallCompleteInactiveVc,
         MakeCallCompletePartyMismatch, CloseCompleteWhileActive, CloseCompletePartyMismatch, TransferAfterClose,
