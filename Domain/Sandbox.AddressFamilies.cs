@@ -118,13 +118,19 @@ public sealed partial class Sandbox
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseAf);
             var remaining = ObjectsOf(af);
+            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
+            if (remaining > 0 && behavior is { Mode: BehaviorMode.Complete, Status.IsSuccess: false })
+            {
+                // PROTOCOL_CM_CLOSE_AF: an MCM that will not close while calls or SAPs remain answers NOT_ACCEPTED (or its own status).
+                return Answered(behavior.Status, call, handler, callback);
+            }
+
             if (remaining > 0 && behavior.Mode == BehaviorMode.Complete)
             {
                 WarnAboutLingeringMcmVcs(af);
                 return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call, callback);
             }
 
-            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
             if (behavior.Mode == BehaviorMode.Pend)
             {
                 af.Apply(AfTrigger.ClosePended);

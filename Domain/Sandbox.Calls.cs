@@ -281,8 +281,12 @@ public sealed partial class Sandbox
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseCall);
-            if (behavior.Mode == BehaviorMode.Pend)
+            // PROTOCOL_CM_CLOSE_CALL: an MCM that still owes completions on the call cannot finish the close at once, so
+            // it pends it; V-CMP-03 then holds its close completion, not the client's request (docs/rules.md#v-cmp-03).
+            var owes = OwedOn(vc) is not null;
+            if (behavior.Mode == BehaviorMode.Pend || (owes && behavior.Status.IsSuccess))
             {
+                RequirePendingRoom();
                 vc.Apply(CallTrigger.ClosePended);
                 var op = Pend(EventName.ProtocolCmCloseCall, EventName.NdisMCmCloseCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: named?.Handle);
@@ -296,7 +300,6 @@ public sealed partial class Sandbox
                 return Answered(behavior.Status, call, handler, callback);
             }
 
-            RequireNothingElsePending(vc);
             var ndisCompletion = NdisCompletion(call.Name);
             Emit(Returning(call, behavior.Status, ndisCompletion));
             Emit(handler with { Status = behavior.Status });
@@ -311,11 +314,15 @@ public sealed partial class Sandbox
             return returned;
         });
 
-    /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
-    private void RequireNothingElsePending(VirtualConnection vc)
-    {
+    /// <summary>A request pended about the call or its parties that the MCM has still to complete, other than the close.</summary>
+    private static PendingOperation? OwedOn(VirtualConnection vc) =>
         // Every request pended about a call or its parties names the VC, so the VC's own list is enough.
-        var abandoned = vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
+        vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
+
+    /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
+    private static void RequireNothingElsePending(VirtualConnection vc)
+    {
+        var abandoned = OwedOn(vc);
         Require(abandoned is null, Rules.PendedRequestAbandoned,
             $"{abandoned?.Handler} ({abandoned?.Id}) on VC {vc.Handle} is still pended; complete it before the call is closed.");
     }
@@ -340,7 +347,8 @@ public sealed partial class Sandbox
         }
 
         Finish(op, vc.Handle);
-        var party = partyHandle is null ? null : _parties[partyHandle];
+        // The party is gone if the make call this close interrupted failed meanwhile.
+        var party = partyHandle is null ? null : _parties.GetValueOrDefault(partyHandle);
         if (!status.IsSuccess)
         {
             vc.Apply(CallTrigger.CloseFailed);
@@ -417,11 +425,18 @@ public sealed partial class Sandbox
         {
             var sap = SapOf(ndisSapHandle);
             var vc = VcOf(ndisVcHandle);
-            Require(sap.AcceptsCalls, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
+            Require(sap.AcceptsCalls || sap.State == SapState.DeregisterPending, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
             Require(sap.Af == vc.Af, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} belongs to {sap.Af.Handle}, but VC {vc.Handle} was created for {vc.Af.Handle}.");
             Require(vc.Creator == VcCreator.Mcm, Rules.DispatchOnWrongVc, $"VC {vc.Handle} was created by the client; the MCM offers calls on VCs it created (NdisMCmCreateVc).");
             Require(vc.Allows(CallTrigger.Offer), Rules.DispatchOnWrongVc, $"VC {vc.Handle} already hosts a call ({vc.Call}; R-VC-9).");
             RequirePendingRoom();
+            if (sap.State == SapState.DeregisterPending)
+            {
+                // NdisClDeregisterSap: the SAP handle is invalid for the client from the moment it asked to deregister.
+                return Reject(Rules.DispatchOnDeregisteringSap, $"The client is deregistering SAP {sap.Handle}; no call can be offered on it.",
+                    new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle, CallParameters = callParameters });
+            }
+
             if (vc.Af.State == AfState.ClosePending)
             {
                 // NdisClCloseAddressFamily: the AF handle is invalid for the client from the moment it asked to close.
@@ -544,8 +559,9 @@ public sealed partial class Sandbox
         {
             var vc = VcOf(ndisVcHandle);
             Require(vc.Allows(CallTrigger.RemoteClose), Rules.CallInWrongState, $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
-            Require(!vc.IsMultipoint || vc.RemotelyConnectedParties <= 1, Rules.IncomingCloseWithParties,
-                $"VC {vc.Handle} still has {vc.RemotelyConnectedParties} parties; drop them with NdisMCmDispatchIncomingDropParty first (R-PTY-6).");
+            // A party whose add pends is not connected: the remote side may close the call; the add's completion is still owed.
+            Require(!vc.IsMultipoint || vc.ConnectedParties <= 1, Rules.IncomingCloseWithParties,
+                $"VC {vc.Handle} still has {vc.ConnectedParties} connected parties; drop them with NdisMCmDispatchIncomingDropParty first (R-PTY-6).");
 
             vc.Apply(CallTrigger.RemoteClose);
             Emit(new NdisEvent
