@@ -5,9 +5,13 @@ public sealed class CallRuleTests
 {
     private static readonly CallParameters Faster = CallParameterDefaults.For(AddressFamilyType.Q2931) with { Flags = CallParameterFlags.QueryCallParameters };
 
-    /// <summary>The parameters as the MCM reports them after granting them: with the VCI the call holds (the first, 32).</summary>
+    /// <summary>
+    /// The parameters as the MCM reports them after granting them: with the VCI the call holds (the first, 32), which the
+    /// MCM filled in, so flagged CALL_PARAMETERS_CHANGED.
+    /// </summary>
     private static readonly CallParameters FasterGranted = Faster with
     {
+        Flags = Faster.Flags | CallParameterFlags.CallParametersChanged,
         MediaParameters = Faster.MediaParameters! with { Atm = Faster.MediaParameters.Atm! with { Vci = 32 } },
     };
 

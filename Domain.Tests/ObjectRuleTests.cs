@@ -36,7 +36,8 @@ public sealed class ObjectRuleTests
         var callback = sandbox.GetEvents(0)[^1];
         Assert.Equal((EventName.ProtocolClOpenAfCompleteEx, NdisStatuses.Resources, (string?)null), (callback.Name, callback.Status, callback.NdisAfHandle));
         sandbox.Rejected("V-AF-02", NdisStatuses.Failure, s => s.NdisCoCreateVc(af, "v"));
-        sandbox.Refused("V-AF-04", s => s.NdisMCmCreateVc(af, null, null));
+        // NdisMCmCreateVc documents NDIS_STATUS_FAILURE for an AF handle that is not valid.
+        sandbox.Rejected("V-VC-01", NdisStatuses.Failure, s => s.NdisMCmCreateVc(af, null, null));
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class ObjectRuleTests
     }
 
     [Fact]
-    public void DispatchOnASapThatIsLeaving_OrAnotherClients_IsV_SAP_01()
+    public void DispatchOnASapThatIsLeaving_IsRejectedAsV_SAP_04_AndOnAnotherClients_IsV_SAP_01()
     {
         var sandbox = Given.Sandbox();
         sandbox.SetBehavior(CmHandler.ProtocolCmDeregisterSap, HandlerBehavior.Pend());
@@ -194,7 +195,7 @@ public sealed class ObjectRuleTests
         var other = sandbox.OpenAf("b");
         var othersSap = sandbox.NdisClRegisterSap(other, "s", new Sap(SapType.E164, "+15551234")).NdisSapHandle!;
 
-        sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(leaving, vc, null));
+        sandbox.Rejected("V-SAP-04", NdisStatuses.Failure, s => s.NdisMCmDispatchIncomingCall(leaving, vc, null));
         sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(othersSap, vc, null));
     }
 

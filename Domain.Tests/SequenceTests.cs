@@ -362,7 +362,7 @@ public sealed class SequenceTests
                 "NdisMCmDeactivateVc Mcm SUCCESS",
                 "NdisMCmCloseCallComplete Mcm SUCCESS", "ProtocolClCloseCallComplete Client SUCCESS",
                 "NdisCoDeleteVc Client SUCCESS", "ProtocolCoDeleteVc Mcm SUCCESS",
-                "NdisClDeregisterSap Client SUCCESS", "ProtocolCmDeregisterSap Mcm SUCCESS",
+                "NdisClDeregisterSap Client PENDING", "ProtocolCmDeregisterSap Mcm SUCCESS", "ProtocolClDeregisterSapComplete Client SUCCESS",
                 "NdisClCloseAddressFamily Client PENDING", "ProtocolCmCloseAf Mcm PENDING",
                 "NdisMCmCloseAddressFamilyComplete Mcm SUCCESS", "ProtocolClCloseAfComplete Client SUCCESS",
                 "NdisClNotifyCloseAddressFamilyComplete Client SUCCESS", "ProtocolCmNotifyCloseAfComplete Mcm SUCCESS",

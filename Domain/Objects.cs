@@ -185,6 +185,9 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     /// <summary>The last offer on this VC was rejected by the client.</summary>
     public bool OfferRejected { get; set; }
 
+    /// <summary>The last call closed while the VC was active (a lenient sandbox allows that); it must be deactivated before reuse.</summary>
+    public bool DeactivationOwed { get; private set; }
+
     /// <summary>Count of activations, so a QoS completion can tell whether the MCM re-activated since the request.</summary>
     public long ActivationCount { get; private set; }
 
@@ -192,31 +195,48 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
 
     public bool HasCall => Call is not (CallState.Idle or CallState.Closed);
 
-    private static CallState? Next(CallState from, CallTrigger trigger) => (from, trigger) switch
+    private static CallState? Next(CallState from, CallTrigger trigger, CallState? interrupted) => (from, trigger) switch
     {
         (CallState.Idle or CallState.Closed, CallTrigger.MakeCallPended) => CallState.MakeCallPending,
         (CallState.Idle or CallState.Closed or CallState.MakeCallPending, CallTrigger.MakeCallSucceeded) => CallState.Connected,
         (CallState.Idle or CallState.Closed or CallState.MakeCallPending, CallTrigger.MakeCallFailed) => CallState.Closed,
+        // NdisClCloseCall: no page forbids closing while the make call pends; the MCM completes both.
+        (CallState.Closing, CallTrigger.MakeCallSucceeded or CallTrigger.MakeCallFailed) => CallState.Closing,
         (CallState.Idle or CallState.Closed, CallTrigger.Offer) => CallState.Offered,
         (CallState.Offered, CallTrigger.Accept) => CallState.Accepted,
         (CallState.Offered, CallTrigger.Reject) => CallState.Closed,
         (CallState.Accepted, CallTrigger.Connect) => CallState.Connected,
         (CallState.Offered or CallState.Accepted or CallState.Connected, CallTrigger.RemoteClose) => CallState.RemoteClosePending,
-        (CallState.Accepted or CallState.Connected or CallState.RemoteClosePending, CallTrigger.ClosePended) => CallState.Closing,
+        (CallState.MakeCallPending or CallState.Accepted or CallState.Connected or CallState.RemoteClosePending, CallTrigger.ClosePended) => CallState.Closing,
         (CallState.Accepted or CallState.Connected or CallState.RemoteClosePending or CallState.Closing, CallTrigger.CloseSucceeded) => CallState.Closed,
-        // CONDIS.md §3.4 [INFERRED]: a failed close leaves the call connected.
-        (CallState.Closing, CallTrigger.CloseFailed) => CallState.Connected,
+        // A failed close leaves the call connected, or where the make call it interrupted stands.
+        (CallState.Closing, CallTrigger.CloseFailed) => interrupted ?? CallState.Connected,
         _ => null,
     };
 
-    public bool Allows(CallTrigger trigger) => Next(Call, trigger) is not null;
+    public bool Allows(CallTrigger trigger) => Next(Call, trigger, _interrupted) is not null;
 
     public void Apply(CallTrigger trigger)
     {
-        Call = Next(Call, trigger) ?? throw new InvalidOperationException($"VC {Handle}: {trigger} from {Call}");
+        var from = Call;
+        Call = Next(Call, trigger, _interrupted) ?? throw new InvalidOperationException($"VC {Handle}: {trigger} from {Call}");
+        _interrupted = (from, trigger) switch
+        {
+            (CallState.MakeCallPending, CallTrigger.ClosePended) => CallState.MakeCallPending,
+            (CallState.Closing, CallTrigger.MakeCallSucceeded) => CallState.Connected,
+            (CallState.Closing, CallTrigger.MakeCallFailed) => CallState.Closed,
+            (CallState.Closing, CallTrigger.CloseSucceeded or CallTrigger.CloseFailed) => null,
+            (CallState.Closing, _) => _interrupted,
+            _ => null,
+        };
         if (Call == CallState.Closed)
         {
             _parties.Clear();
+        }
+
+        if (trigger == CallTrigger.CloseSucceeded)
+        {
+            DeactivationOwed = Activation == Activation.Active;
         }
     }
 
@@ -238,6 +258,7 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     {
         Activation = Activation.Inactive;
         ActiveParameters = null;
+        DeactivationOwed = false;
     }
 
     public void AddParty(Party party) => _parties.Add(party);
@@ -249,6 +270,15 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
 
     /// <summary>Parties still connected to the remote side (or being added).</summary>
     public int RemotelyConnectedParties => _parties.Count(p => p.State is PartyState.AddPending or PartyState.Connected);
+
+    /// <summary>Parties whose add completed and that the remote side has not dropped.</summary>
+    public int ConnectedParties => _parties.Count(p => p.State == PartyState.Connected);
+
+    /// <summary>
+    /// For a close asked while the make call pended: MakeCallPending until the make call completes, then Connected or
+    /// Closed as it did; where a failed close returns the call. Null for a close of a call that was set up.
+    /// </summary>
+    private CallState? _interrupted;
 }
 
 /// <summary>States of a party of a multipoint call (CONDIS.md §3.5). A party that is gone leaves its VC.</summary>

@@ -30,11 +30,11 @@ public sealed partial class Sandbox
             {
                 Name = EventName.NdisClOpenAddressFamilyEx, Role = Role.Client, AddressFamily = addressFamily, ClientAfContext = clientAfContext,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClOpenAfCompleteEx, Role = Role.Client, ClientAfContext = clientAfContext };
             if (!_registered.Contains(addressFamily.AddressFamily))
             {
                 // NdisClOpenAddressFamilyEx: FAILURE when the AF is not registered on that miniport.
-                Emit(call with { Status = NdisStatuses.Failure });
-                return Completed(NdisStatuses.Failure);
+                return Answered(NdisStatuses.Failure, call, handler: null, callback);
             }
 
             var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
@@ -54,15 +54,17 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                return Answered(behavior.Status, call, handler);
+                return Answered(behavior.Status, call, handler, callback);
             }
 
             af.CallMgrAfContext = $"cm-{af.Handle}";
             af.Apply(AfTrigger.OpenSucceeded);
             _afs.Add(af.Handle, af);
-            Emit(call with { Status = NdisStatuses.Success, NdisAfHandle = af.Handle });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call with { NdisAfHandle = af.Handle }, NdisStatuses.Success, ndisCompletion));
             Emit(handler with { Status = NdisStatuses.Success, CallMgrAfContext = af.CallMgrAfContext });
-            return Completed(NdisStatuses.Success) with { NdisAfHandle = af.Handle, Created = true };
+            return Returned(NdisStatuses.Success, callback with { NdisAfHandle = af.Handle }, ndisCompletion)
+                with { NdisAfHandle = af.Handle, Created = true };
         });
 
     /// <summary>The MCM completes a pended ProtocolCmOpenAf.</summary>
@@ -107,21 +109,28 @@ public sealed partial class Sandbox
         {
             var af = FindAf(ndisAfHandle);
             var call = new NdisEvent { Name = EventName.NdisClCloseAddressFamily, Role = Role.Client, NdisAfHandle = ndisAfHandle };
+            var callback = new NdisEvent { Name = EventName.ProtocolClCloseAfComplete, Role = Role.Client, ClientAfContext = af?.ClientAfContext };
             if (af is null || !af.Allows(AfTrigger.ClosePended))
             {
                 // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is not open (it is {af?.State.ToString() ?? "closed"}).", call);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is not open (it is {af?.State.ToString() ?? "closed"}).", call, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseAf);
             var remaining = ObjectsOf(af);
+            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
+            if (remaining > 0 && behavior is { Mode: BehaviorMode.Complete, Status.IsSuccess: false })
+            {
+                // PROTOCOL_CM_CLOSE_AF: an MCM that will not close while calls or SAPs remain answers NOT_ACCEPTED (or its own status).
+                return Answered(behavior.Status, call, handler, callback);
+            }
+
             if (remaining > 0 && behavior.Mode == BehaviorMode.Complete)
             {
                 WarnAboutLingeringMcmVcs(af);
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call, callback);
             }
 
-            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
             if (behavior.Mode == BehaviorMode.Pend)
             {
                 af.Apply(AfTrigger.ClosePended);
@@ -131,13 +140,13 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 CloseAf(af);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
     private int ObjectsOf(AddressFamilyOpen af) =>
@@ -224,6 +233,10 @@ public sealed partial class Sandbox
         // The client may use the handle here even after NdisClCloseAddressFamily (PROTOCOL_CL_NOTIFY_CLOSE_AF).
         Require(_handles.WasIssued(HandleKind.Af, afHandle!), Rules.UnknownHandle, $"{afHandle} is not an NdisAfHandle of this sandbox.");
         var op = PendedBy(EventName.ProtocolClNotifyCloseAf, afHandle!);
+        // PROTOCOL_CL_NOTIFY_CLOSE_AF: the client tears down and closes the AF, then completes with SUCCESS.
+        var stillOpen = _afs.TryGetValue(afHandle!, out var af) && af.State != AfState.ClosePending;
+        Require(!(status.IsSuccess && stillOpen), Rules.NotifyCloseCompleteWhileOpen,
+            $"{afHandle} is still open; close it with NdisClCloseAddressFamily before completing the notification with NDIS_STATUS_SUCCESS.");
 
         Finish(op, afHandle!);
         Emit(new NdisEvent
@@ -250,9 +263,10 @@ public sealed partial class Sandbox
             {
                 Name = EventName.NdisClRegisterSap, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolSapContext = protocolSapContext, Sap = sap,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClRegisterSapComplete, Role = Role.Client, ProtocolSapContext = protocolSapContext, Sap = sap };
             if (af is not { IsOpen: true })
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call);
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call, callback);
             }
 
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
@@ -278,15 +292,17 @@ public sealed partial class Sandbox
             var status = refusal ?? behavior.Status;
             if (!status.IsSuccess)
             {
-                return Answered(status, call, handler);
+                return Answered(status, call, handler, callback);
             }
 
             entry.CallMgrSapContext = $"cm-{entry.Handle}";
             entry.Apply(SapTrigger.RegisterSucceeded);
             _saps.Add(entry.Handle, entry);
-            Emit(call with { Status = status, NdisSapHandle = entry.Handle });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call with { NdisSapHandle = entry.Handle }, status, ndisCompletion));
             Emit(handler with { Status = status, CallMgrSapContext = entry.CallMgrSapContext });
-            return Completed(status) with { NdisSapHandle = entry.Handle, Created = true };
+            return Returned(status, callback with { NdisSapHandle = entry.Handle }, ndisCompletion)
+                with { NdisSapHandle = entry.Handle, Created = true };
         });
 
     private static bool SapFits(AddressFamilyOpen af, Sap sap) => af.Family.AddressFamily switch
@@ -342,9 +358,10 @@ public sealed partial class Sandbox
         {
             var sap = SapOf(ndisSapHandle);
             var call = new NdisEvent { Name = EventName.NdisClDeregisterSap, Role = Role.Client, NdisSapHandle = sap.Handle };
+            var callback = new NdisEvent { Name = EventName.ProtocolClDeregisterSapComplete, Role = Role.Client, ProtocolSapContext = sap.ProtocolSapContext };
             if (!sap.Allows(SapTrigger.DeregisterPended))
             {
-                return Reject(Rules.DeregisterSapNotRegistered, $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call);
+                return Reject(Rules.DeregisterSapNotRegistered, $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDeregisterSap);
@@ -358,14 +375,15 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            // NdisClDeregisterSap documents no synchronous success: NDIS returns PENDING and calls ProtocolClDeregisterSapComplete.
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 sap.Apply(SapTrigger.DeregisterSucceeded);
                 _saps.Remove(sap.Handle);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
     /// <summary>The MCM completes a pended ProtocolCmDeregisterSap; SUCCESS only.</summary>

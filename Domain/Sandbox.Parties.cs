@@ -14,17 +14,26 @@ public sealed partial class Sandbox
             {
                 Name = EventName.NdisClAddParty, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
             };
+            var callback = new NdisEvent
+            {
+                Name = EventName.ProtocolClAddPartyComplete, Role = Role.Client, ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
+            };
             if (!vc.IsMultipoint)
             {
-                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call);
+                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call, callback);
+            }
+
+            var unnamed = new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters };
+            if (!Readable(vc.Af, parameters))
+            {
+                // PROTOCOL_CM_ADD_PARTY: NOT_SUPPORTED for call parameters the call manager cannot use.
+                return Answered(NdisStatuses.NotSupported, call, unnamed, callback);
             }
 
             if (_network.Refusal(vc.Handle, parameters) is { } full)
             {
                 // The new leaf would need more than the call holds and the link has left.
-                Emit(call with { Status = full });
-                Emit(new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, Status = full, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters });
-                return Completed(full);
+                return Answered(full, call, unnamed, callback);
             }
 
             var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
@@ -47,16 +56,18 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                return Answered(behavior.Status, call, handler);
+                return Answered(behavior.Status, call, handler, callback);
             }
 
             party.CallMgrPartyContext = $"cm-{party.Handle}";
             party.Apply(PartyTrigger.AddSucceeded);
             vc.AddParty(party);
             _parties.Add(party.Handle, party);
-            Emit(call with { Status = behavior.Status });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call, behavior.Status, ndisCompletion));
             Emit(handler with { Status = behavior.Status, CallMgrPartyContext = party.CallMgrPartyContext });
-            return Completed(behavior.Status) with { NdisPartyHandle = party.Handle, Created = true };
+            return Returned(behavior.Status, callback with { NdisPartyHandle = party.Handle }, ndisCompletion)
+                with { NdisPartyHandle = party.Handle, Created = true };
         });
 
     /// <summary>The MCM completes a pended ProtocolCmAddParty; success needs its CallMgrPartyContext.</summary>
@@ -112,15 +123,16 @@ public sealed partial class Sandbox
             {
                 Name = EventName.ProtocolCmDropParty, Role = Role.Mcm, CallMgrPartyContext = party.CallMgrPartyContext, NdisPartyHandle = party.Handle, CloseData = closeData,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClDropPartyComplete, Role = Role.Client, ProtocolPartyContext = party.ProtocolPartyContext };
             if (vc.LiveParties <= 1)
             {
-                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (R-PTY-4).", call, handler);
+                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (R-PTY-4).", call, callback, also: handler);
             }
 
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
                 // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop (R-CALL-11).
-                return Answered(NdisStatuses.InvalidData, call, handler);
+                return Answered(NdisStatuses.InvalidData, call, handler, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDropParty);
@@ -134,13 +146,13 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 RetireParties(party);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
     /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (R-PTY-7).</summary>

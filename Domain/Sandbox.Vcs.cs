@@ -55,17 +55,15 @@ public sealed partial class Sandbox
             var behavior = _behaviors[CmHandler.ProtocolCoDeleteVc];
             Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
                 "The MCM's ProtocolCoDeleteVc answered NDIS_STATUS_PENDING; it must be synchronous (R-CMP-5). Set its behavior to Complete.");
-            Emit(call with { Status = behavior.Status });
+            Emit(call with { Status = NdisStatuses.Success });
             Emit(new NdisEvent
             {
                 Name = EventName.ProtocolCoDeleteVc, Role = Role.Mcm, Status = behavior.Status, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle,
             });
-            if (behavior.Status.IsSuccess)
-            {
-                _vcs.Remove(vc.Handle);
-            }
-
-            return Completed(behavior.Status);
+            // NdisCoDeleteVc documents no failure of the handler's and leaves the handle invalid when it returns, so the MCM's
+            // failing ProtocolCoDeleteVc is journaled and the VC is deleted all the same (docs/rules.md#v-vc-04).
+            _vcs.Remove(vc.Handle);
+            return Completed(NdisStatuses.Success);
         });
 
     /// <summary>R-VC-7: an active VC, or one with a call, cannot be deleted.</summary>
@@ -91,11 +89,12 @@ public sealed partial class Sandbox
     public Outcome NdisMCmCreateVc(string ndisAfHandle, string? miniportVcContext, string? protocolVcContext) =>
         Turn(EventName.NdisMCmCreateVc, () =>
         {
-            var af = AfForMcm(ndisAfHandle);
-            var call = new NdisEvent { Name = EventName.NdisMCmCreateVc, Role = Role.Mcm, NdisAfHandle = af.Handle, CallMgrVcContext = miniportVcContext };
-            if (!af.IsOpen)
+            var af = FindAf(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisMCmCreateVc, Role = Role.Mcm, NdisAfHandle = ndisAfHandle, CallMgrVcContext = miniportVcContext };
+            if (af is not { IsOpen: true })
             {
-                return Reject(Rules.CreateVcInvalidAf, $"{af.Handle} is {af.State}; the MCM creates VCs on an open address family.", call);
+                // NdisMCmCreateVc: NDIS_STATUS_FAILURE for an AF handle that is not valid, a closed AF's included.
+                return Reject(Rules.CreateVcInvalidAf, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; the MCM creates VCs on an open address family.", call);
             }
 
             RequireVcRoom();

@@ -76,4 +76,11 @@ public sealed record SandboxOptions
 
     /// <summary>With a virtual clock, the sandbox's time stands still until AdvanceClock moves it.</summary>
     public bool VirtualClock { get; init; }
+
+    /// <summary>
+    /// Every asynchronous client request returns NDIS_STATUS_PENDING and NDIS delivers its completion callback, even when
+    /// the MCM's handler (or NDIS itself) answers at once, so that each of the client's completion handlers is exercised.
+    /// Off: a synchronous answer is returned as it is wherever the request's page allows that.
+    /// </summary>
+    public bool AlwaysPend { get; init; }
 }

@@ -10,11 +10,18 @@ namespace NdisMock.Api.Contracts;
 /// <param name="Duties">Auto (default): the MCM activates, deactivates and deletes by itself. Manual: you do, and the verifier checks the order.</param>
 /// <param name="Strictness">Strict (default) or Lenient, for the ordering questions of CONDIS.md §8-2 and §8-3.</param>
 /// <param name="Clock">Host (default): the sandbox's time is the server's. Virtual: it stands still until AdvanceClock moves it.</param>
+/// <param name="AlwaysPend">
+/// False (default): a client request the MCM answers at once returns that answer, wherever its WDK page allows a synchronous
+/// status (NdisClDeregisterSap never does: it always returns NDIS_STATUS_PENDING and its completion follows). True: every
+/// asynchronous client request returns NDIS_STATUS_PENDING and its completion callback always arrives, so each completion
+/// handler of the client is exercised.
+/// </param>
 public sealed record CreateSandboxRequest(
     [property: MaxLength(32)] string? Profile,
     McmDuties? Duties,
     Strictness? Strictness,
-    SandboxClock? Clock);
+    SandboxClock? Clock,
+    bool? AlwaysPend = null);
 
 public enum SandboxClock
 {

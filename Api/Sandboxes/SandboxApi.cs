@@ -151,6 +151,7 @@ internal static class SandboxApi
             Duties = request?.Duties ?? McmDuties.Auto,
             Strictness = request?.Strictness ?? Strictness.Strict,
             VirtualClock = request?.Clock == SandboxClock.Virtual,
+            AlwaysPend = request?.AlwaysPend ?? false,
         };
         if (store.Create(options) is not var (entry, key))
         {
