@@ -29,6 +29,10 @@ public static class RuleCatalogueDoc
             text.Append($"\n## {rule.Id}\n\n");
             text.Append($"**{rule.Severity}** · {Answer(rule)} · {Page(rule)}\n\n");
             text.Append(rule.Summary).Append('\n');
+            if (rule.Handling.Length > 0)
+            {
+                text.Append($"\nWhat NdisMock does, and why: {rule.Handling}\n");
+            }
             if (rule.NotDetectedBecause is { } why)
             {
                 text.Append($"\nNot detected: {why}\n");
