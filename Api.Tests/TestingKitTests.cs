@@ -58,6 +58,11 @@ public sealed class TestingKitTests : IAsyncLifetime
         var report = await sandbox.AssertConformsAsync();
         Assert.True(report.Passed);
         Assert.Empty(report.Leaks);
+        var diagram = await sandbox.DiagramAsync();
+        var junit = System.Xml.Linq.XDocument.Parse(await sandbox.JUnitReportAsync());
+        Assert.StartsWith("sequenceDiagram\n", diagram, StringComparison.Ordinal);
+        Assert.Contains($"Client->>NDIS: {created} NdisCoCreateVc: SUCCESS\n", diagram, StringComparison.Ordinal);
+        Assert.Equal("0", (string?)junit.Root!.Attribute("failures"));
     }
 
     [Fact]
@@ -108,6 +113,8 @@ public sealed class TestingKitTests : IAsyncLifetime
         var listed = await Assert.ThrowsAsync<NdisAssertionException>(() => sandbox.AssertNoViolationsAsync());
         Assert.Contains("V-CMP-02", listed.Message, StringComparison.Ordinal);
         Assert.Contains("https://learn.microsoft.com/", listed.Message, StringComparison.Ordinal);
+        var last = (await sandbox.JournalAsync())[^1].Sequence;
+        Assert.Contains($"after journal sequence {last}:", listed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

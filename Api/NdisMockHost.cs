@@ -59,6 +59,7 @@ public static class NdisMockHost
         });
         app.UseStatusCodePages();
         app.UseRequestBodyLimit();
+        app.UseLivePages();
         app.UseRouting();
         app.Services.GetRequiredService<NdisMetrics>().Count(app);
         app.UseSandboxKeys();
@@ -72,8 +73,6 @@ public static class NdisMockHost
             options.DisplayOperationId();
         });
 
-        // The root leads to what a visitor can use: Swagger UI.
-        app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
 
         app.MapHealth();
         app.MapSandboxes();

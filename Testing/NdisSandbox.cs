@@ -77,7 +77,7 @@ public sealed class NdisSandbox : IAsyncDisposable
         if (found.Count > 0)
         {
             throw new NdisAssertionException($"Sandbox {Id} has {found.Count} violation(s):\n" + string.Join("\n", found.Select(v =>
-                $"  #{v.Sequence} {v.Rule} ({v.Severity}) in {v.Operation}: {v.Detail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}")));
+                $"  #{v.Sequence} {v.Rule} ({v.Severity}) in {v.Operation}, after journal sequence {v.JournalSequence}: {v.Detail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}")));
         }
     }
 
@@ -101,6 +101,28 @@ public sealed class NdisSandbox : IAsyncDisposable
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// The journal as a Mermaid sequence diagram (GetSequenceDiagram): events after <paramref name="after"/> up to
+    /// <paramref name="until"/>, at most <paramref name="max"/>, for a failure message or a ```mermaid block of a markdown page.
+    /// </summary>
+    public Task<string> DiagramAsync(long after = 0, long? until = null, int max = 1000, CancellationToken cancellationToken = default) =>
+        TextAsync(string.Create(CultureInfo.InvariantCulture, $"diagram?after={after}&max={max}{(until is { } u ? $"&until={u}" : "")}"), "text/vnd.mermaid", cancellationToken);
+
+    /// <summary>The conformance report as JUnit XML (GetReport with Accept: application/xml), to save where CI collects test reports.</summary>
+    public Task<string> JUnitReportAsync(CancellationToken cancellationToken = default) => TextAsync("report", "application/xml", cancellationToken);
+
+    /// <summary>A text answer of the sandbox that the generated client would read as JSON.</summary>
+    private async Task<string> TextAsync(string relative, string accept, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/sandboxes/{Uri.EscapeDataString(Id)}/{relative}", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode
+            ? text
+            : throw new NdisAssertionException($"GET {request.RequestUri} answered {(int)response.StatusCode}: {text}");
     }
 
     /// <summary>
