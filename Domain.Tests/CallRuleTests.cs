@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>Calls and parties: R-CALL-*, R-PTY-* and their V-* ids, with the strictness of CONDIS.md §8-2/§8-3.</summary>
+/// <summary>Calls and parties: their V-* ids (docs/rules.md), with the strictness of docs/rules.md#v-call-03 and #v-call-06.</summary>
 public sealed class CallRuleTests
 {
     private static readonly CallParameters Faster = CallParameterDefaults.For(AddressFamilyType.Q2931) with { Flags = CallParameterFlags.QueryCallParameters };
@@ -362,7 +362,7 @@ public sealed class CallRuleTests
     }
 
     [Fact]
-    public void RemoteDropRace_ClientMayCloseWithTheRemotelyDroppedParty_CONDIS_8_5()
+    public void RemoteDropRace_ClientMayCloseWithTheRemotelyDroppedParty_PROTOCOL_CL_INCOMING_DROP_PARTY()
     {
         var sandbox = Given.Sandbox();
         var (vc, parties) = sandbox.MultipointCall(2);

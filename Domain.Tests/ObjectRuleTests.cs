@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>Address families, SAPs and VCs: R-AF-*, R-SAP-*, R-VC-* and their V-* ids.</summary>
+/// <summary>Address families, SAPs and VCs: their V-* ids (docs/rules.md).</summary>
 public sealed class ObjectRuleTests
 {
     [Fact]
@@ -14,7 +14,7 @@ public sealed class ObjectRuleTests
     [Fact]
     public void OperationsOnAnAddressFamilyStillOpening_FailAsV_AF_02()
     {
-        // R-AF-3: nothing may start on an AF until its open completes.
+        // NdisClOpenAddressFamilyEx: nothing may start on an AF until its open completes.
         var sandbox = Given.Sandbox();
         sandbox.SetBehavior(CmHandler.ProtocolCmOpenAf, HandlerBehavior.Pend());
         var af = sandbox.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "c").NdisAfHandle!;
@@ -53,7 +53,7 @@ public sealed class ObjectRuleTests
     [Fact]
     public void ClosingAnAddressFamilyThatStillHasObjects_FailsAsV_AF_06_UnlessTheMcmPends()
     {
-        // R-AF-5 and R-AF-8.
+        // PROTOCOL_CL_CLOSE_AF_COMPLETE and "Closing an Address Family in a CoNDIS Client".
         var sandbox = Given.Sandbox();
         var af = sandbox.OpenAf();
         sandbox.ClientVc(af);
@@ -114,7 +114,7 @@ public sealed class ObjectRuleTests
     }
 
     [Fact]
-    public void SapInUseStatus_IsConfigurable_CONDIS_8_6()
+    public void SapInUseStatus_IsConfigurable_PROTOCOL_CM_REG_SAP()
     {
         var sandbox = new Sandbox(new SandboxOptions { SapInUseStatus = NdisStatuses.SapInUse });
         Given.Ok(sandbox.NdisClRegisterSap(sandbox.OpenAf("a"), "s1", Given.AtmSap));

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>The sequence diagrams of CONDIS.md §7, each run through the Domain with its journal checked in order.</summary>
+/// <summary>The CoNDIS sequences of docs/flows.md, each run through the Domain with its journal checked in order.</summary>
 public sealed class SequenceTests
 {
     [Fact]

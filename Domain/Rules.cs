@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-/// <summary>How bad a finding is (CONDIS.md §6.2).</summary>
+/// <summary>How bad a finding is (docs/rules.md).</summary>
 public enum Severity
 {
     /// <summary>The WDK forbids the call outright: NdisMock refuses it and nothing changes.</summary>
@@ -79,7 +79,7 @@ public static class WdkPages
 }
 
 /// <summary>
-/// The one catalogue of rules: every V-* id of CONDIS.md §6.2, plus the few NdisMock adds for situations the
+/// The one catalogue of rules: every V-* id of the verifier's catalogue (docs/rules.md), plus the few NdisMock adds for situations the
 /// catalogue has no id for (marked "NdisMock" in their summary).
 /// </summary>
 public static class Rules
@@ -215,7 +215,7 @@ public static class Rules
     public static readonly Rule DeleteWhileDeactivating = new("V-VC-06", Severity.Reject,
         "A VC was deleted while its deactivation was pending.",
         "NdisCoDeleteVc function", Result: NdisStatuses.Closing,
-        NotDetectedBecause: "An MCM's NdisMCmDeactivateVc completes synchronously (CONDIS.md §8-1), so no deactivation is ever pending.",
+        NotDetectedBecause: "An MCM's NdisMCmDeactivateVc completes synchronously (NdisMCmDeactivateVc function), so no deactivation is ever pending.",
         Handling: "Not detectable: an MCM's deactivation completes at once, so none is ever pending.");
 
     public static readonly Rule DeleteWithCall = new("V-VC-07", Severity.Reject,
@@ -244,7 +244,7 @@ public static class Rules
         Handling: "Refuses NdisMCmMakeCallComplete (400) whose party arguments do not match the kind of call (PROTOCOL_CM_MAKE_CALL).");
 
     public static readonly Rule CloseCompleteWhileActive = new("V-CALL-03", Severity.Error,
-        "NdisMCmCloseCallComplete(SUCCESS) while the VC is still active (a Warning in lenient sandboxes, CONDIS.md §8-2).",
+        "NdisMCmCloseCallComplete(SUCCESS) while the VC is still active (a Warning in lenient sandboxes).",
         "PROTOCOL_CM_CLOSE_CALL", Refusal.State,
         Handling: "Refuses NdisMCmCloseCallComplete(SUCCESS) (409) while the VC is active, in strict sandboxes (PROTOCOL_CM_CLOSE_CALL: deactivate, then complete). A lenient sandbox accepts the guide page's order with a warning, and warns again when an MCM VC never deactivated is offered another call: deactivation may follow the completion, not be skipped before reuse.");
 
@@ -260,7 +260,7 @@ public static class Rules
         Handling: "Not detectable: NdisMock has no data path.");
 
     public static readonly Rule DispatchOnWrongVc = new("V-CALL-06", Severity.Error,
-        "NdisMCmDispatchIncomingCall on a VC the MCM did not create, that is not active (a Warning in lenient sandboxes, CONDIS.md §8-3), that already hosts a call, or that belongs to another client.",
+        "NdisMCmDispatchIncomingCall on a VC the MCM did not create, that is not active (a Warning in lenient sandboxes), that already hosts a call, or that belongs to another client.",
         "NdisMCmDispatchIncomingCall macro", Refusal.State,
         Handling: "Refuses the dispatch (409) on a VC the MCM did not create, that hosts a call or belongs to another client; on an inactive VC in strict sandboxes, a warning in lenient ones.");
 
@@ -332,13 +332,13 @@ public static class Rules
     public static readonly Rule OidAfHandle = new("V-OID-01", Severity.Error,
         "NdisMCmOidRequest with a NULL address family handle, or a party handle without one.",
         "NdisCoOidRequest function", Refusal.Argument,
-        NotDetectedBecause: "OID requests (CONDIS.md §2.1 rows G1-G3) are not part of NdisMock's model.",
+        NotDetectedBecause: "OID requests (NdisCoOidRequest, NdisMCmOidRequest) are not part of NdisMock's model.",
         Handling: "Not detectable: OID requests are not modelled.");
 
     public static readonly Rule OidWrongCompletion = new("V-OID-02", Severity.Error,
         "An OID request completed through the wrong completion function.",
         "NdisMCmOidRequest function", Refusal.State,
-        NotDetectedBecause: "OID requests (CONDIS.md §2.1 rows G1-G3) are not part of NdisMock's model.",
+        NotDetectedBecause: "OID requests (NdisCoOidRequest, NdisMCmOidRequest) are not part of NdisMock's model.",
         Handling: "Not detectable: OID requests are not modelled.");
 
     public static readonly Rule UnknownHandle = new("V-HDL-01", Severity.Error,

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Address families (CONDIS.md §2.1 rows A1–A4, §3.1) and SAPs (rows B1–B2, §3.2).
+// Address families (docs/state-machines.md#af) and SAPs (docs/state-machines.md#sap).
 public sealed partial class Sandbox
 {
     /// <summary>The MCM registers an address family on its adapter (done for Q.2931 and TAPI at creation).</summary>
@@ -85,7 +85,7 @@ public sealed partial class Sandbox
         }
         else
         {
-            // R-AF-4: a failed open leaves the handle invalid once the completion returns.
+            // NdisMCmOpenAddressFamilyComplete: a failed open leaves the handle invalid once the completion returns.
             af.Apply(AfTrigger.OpenFailed);
             _afs.Remove(af.Handle);
         }
@@ -110,10 +110,15 @@ public sealed partial class Sandbox
             var af = FindAf(ndisAfHandle);
             var call = new NdisEvent { Name = EventName.NdisClCloseAddressFamily, Role = Role.Client, NdisAfHandle = ndisAfHandle };
             var callback = new NdisEvent { Name = EventName.ProtocolClCloseAfComplete, Role = Role.Client, ClientAfContext = af?.ClientAfContext };
-            if (af is null || !af.Allows(AfTrigger.ClosePended))
+            // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
+            if (af is null)
             {
-                // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is not open (it is {af?.State.ToString() ?? "closed"}).", call, callback);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is closed.", call, callback);
+            }
+
+            if (RefusedBy(af.RefusalOf(AfTrigger.ClosePended), $"{ndisAfHandle} is not open (it is {af.State}).", call, callback) is { } refused)
+            {
+                return refused;
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseAf);
@@ -128,7 +133,7 @@ public sealed partial class Sandbox
             if (remaining > 0 && behavior.Mode == BehaviorMode.Complete)
             {
                 WarnAboutLingeringMcmVcs(af);
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call, callback);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (Closing an Address Family in a CoNDIS Client).", call, callback);
             }
 
             if (behavior.Mode == BehaviorMode.Pend)
@@ -156,11 +161,11 @@ public sealed partial class Sandbox
     {
         foreach (var vc in _vcs.Values.Where(v => v.Af == af && v.Creator == VcCreator.Mcm && !v.HasCall))
         {
-            if (vc.OfferRejected && vc.Activation == Activation.Active)
+            if (vc.Call.OfferRejected && vc.Activation == Activation.Active)
             {
                 Warn(Rules.RejectedOfferVcLingers, $"VC {vc.Handle}: the client rejected its offer, and the MCM neither deactivated nor deleted it.");
             }
-            else if (vc.Call == CallState.Closed)
+            else if (vc.Call.State == CallState.Closed)
             {
                 Warn(Rules.McmVcNotDeleted, $"VC {vc.Handle}: its call closed, and the MCM neither deleted nor reused it.");
             }
@@ -205,9 +210,9 @@ public sealed partial class Sandbox
         {
             var af = AfForMcm(ndisAfHandle);
             var call = new NdisEvent { Name = EventName.NdisMCmNotifyCloseAddressFamily, Role = Role.Mcm, NdisAfHandle = af.Handle };
-            if (!af.Allows(AfTrigger.NotifyClose))
+            if (RefusedBy(af.RefusalOf(AfTrigger.NotifyClose), $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call) is { } refused)
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call);
+                return refused;
             }
 
             RequirePendingRoom();
@@ -266,7 +271,7 @@ public sealed partial class Sandbox
             var callback = new NdisEvent { Name = EventName.ProtocolClRegisterSapComplete, Role = Role.Client, ProtocolSapContext = protocolSapContext, Sap = sap };
             if (af is not { IsOpen: true })
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call, callback);
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (NdisClOpenAddressFamilyEx function).", call, callback);
             }
 
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
@@ -275,7 +280,7 @@ public sealed partial class Sandbox
                 Name = EventName.ProtocolCmRegisterSap, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext, Sap = sap, NdisSapHandle = entry.Handle,
             };
 
-            // The MCM refuses a SAP it cannot parse, or one another client holds (PROTOCOL_CM_REG_SAP, R-SAP-1).
+            // The MCM refuses a SAP it cannot parse, or one another client holds (PROTOCOL_CM_REG_SAP).
             var refusal = !SapFits(af, sap) ? NdisStatuses.InvalidData
                 : HolderOf(sap, af) is not null ? Options.SapInUseStatus
                 : (NdisStatus?)null;
@@ -359,9 +364,9 @@ public sealed partial class Sandbox
             var sap = SapOf(ndisSapHandle);
             var call = new NdisEvent { Name = EventName.NdisClDeregisterSap, Role = Role.Client, NdisSapHandle = sap.Handle };
             var callback = new NdisEvent { Name = EventName.ProtocolClDeregisterSapComplete, Role = Role.Client, ProtocolSapContext = sap.ProtocolSapContext };
-            if (!sap.Allows(SapTrigger.DeregisterPended))
+            if (RefusedBy(sap.RefusalOf(SapTrigger.DeregisterPended), $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call, callback) is { } refused)
             {
-                return Reject(Rules.DeregisterSapNotRegistered, $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call, callback);
+                return refused;
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDeregisterSap);

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Calls (CONDIS.md §2.1 rows D1–D5 and F1–F2, §3.4).
+// Calls (docs/state-machines.md#call): make, offer, connect, close and change QoS.
 public sealed partial class Sandbox
 {
     /// <summary>
@@ -29,9 +29,9 @@ public sealed partial class Sandbox
 
             if (vc.Creator != VcCreator.Client || !vc.Allows(CallTrigger.MakeCallPended) || vc.Activation == Activation.Active)
             {
-                var why = vc.Creator != VcCreator.Client ? "was created by the MCM (R-CALL-1)"
+                var why = vc.Creator != VcCreator.Client ? "was created by the MCM (NdisClMakeCall function)"
                     : vc.Activation == Activation.Active && !vc.HasCall ? "is still active after its last call"
-                    : $"already hosts a call ({vc.Call}; R-VC-9, R-CALL-7)";
+                    : $"already hosts a call ({vc.Call}; a VC hosts a single call)";
                 return Reject(Rules.MakeCallOnWrongVc, $"VC {vc.Handle} {why}.", call, callback);
             }
 
@@ -83,7 +83,7 @@ public sealed partial class Sandbox
                 return failed;
             }
 
-            // A synchronous success: the MCM negotiated and activated the VC inside its handler (R-VC-3).
+            // A synchronous success: the MCM negotiated and activated the VC inside its handler (NdisMCmActivateVc function).
             var ndisCompletion = NdisCompletion(call.Name);
             Emit(Returning(call, behavior.Status, ndisCompletion));
             parameters = Flagged(parameters, _network.Reserve(vc.Handle, parameters));
@@ -177,7 +177,7 @@ public sealed partial class Sandbox
         }
 
         var mustActivate = status.IsSuccess && vc.Activation == Activation.Inactive;
-        Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (R-CALL-3).");
+        Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (NdisMCmMakeCallComplete macro).");
 
         Finish(op, vc.Handle);
         var party = op.PartyHandle is null ? null : _parties[op.PartyHandle];
@@ -203,7 +203,7 @@ public sealed partial class Sandbox
                 Deactivate(vc);
             }
 
-            // R-CALL-5: the party handle is invalid after a failed make call.
+            // NdisMCmMakeCallComplete: the party handle is invalid after a failed make call.
             vc.Apply(CallTrigger.MakeCallFailed);
             RetireParties(party);
             _network.Release(vc.Handle);
@@ -260,14 +260,14 @@ public sealed partial class Sandbox
                 return Reject(Rules.SecondRequestWhilePending, $"A close of VC {vc.Handle} is already pending.", call, callback);
             }
 
-            Require(vc.Allows(CallTrigger.ClosePended), Rules.CallInWrongState, $"VC {vc.Handle} has no call to close ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.ClosePended), $"VC {vc.Handle} has no call to close ({vc.Call}).");
             if (vc.IsMultipoint && vc.LiveParties > 1)
             {
-                return Reject(Rules.CloseCallWithParties, $"VC {vc.Handle} still has {vc.LiveParties} parties; drop all but the last first (R-PTY-4).", call, callback);
+                return Reject(Rules.CloseCallWithParties, $"VC {vc.Handle} still has {vc.LiveParties} parties; drop all but the last first (NdisClCloseCall function).", call, callback);
             }
 
             Require(vc.IsMultipoint ? named is not null && named.Vc == vc : named is null, Rules.CloseCompletePartyMismatch,
-                vc.IsMultipoint ? $"Name the last party of VC {vc.Handle}." : "The call is point-to-point: NdisPartyHandle must be NULL (R-CALL-9).");
+                vc.IsMultipoint ? $"Name the last party of VC {vc.Handle}." : "The call is point-to-point: NdisPartyHandle must be NULL (NdisMCmCloseCallComplete macro).");
 
             var handler = new NdisEvent
             {
@@ -276,7 +276,7 @@ public sealed partial class Sandbox
             };
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
-                // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close (R-CALL-11).
+                // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close.
                 return Answered(NdisStatuses.InvalidData, call, handler, callback);
             }
 
@@ -305,7 +305,7 @@ public sealed partial class Sandbox
             Emit(handler with { Status = behavior.Status });
             if (vc.Activation == Activation.Active)
             {
-                // R-CALL-8: a successful close means the call is closed and the VC deactivated.
+                // PROTOCOL_CL_CLOSE_CALL_COMPLETE: a successful close means the call is closed and the VC deactivated.
                 Deactivate(vc);
             }
 
@@ -336,14 +336,14 @@ public sealed partial class Sandbox
         RequireNotPending(status);
         var vc = VcOf(vcHandle);
         var op = PendedBy(EventName.ProtocolCmCloseCall, vc.Handle);
-        // NdisMCmCloseCallComplete: NULL party for point-to-point, the last remaining party for multipoint (R-CALL-9).
+        // NdisMCmCloseCallComplete: NULL party for point-to-point, the last remaining party for multipoint (NdisMCmCloseCallComplete macro).
         Require(partyHandle == op.PartyHandle, Rules.CloseCompletePartyMismatch,
             vc.IsMultipoint ? $"Pass the last remaining party, {op.PartyHandle}, not {partyHandle ?? "NULL"}." : "The call is point-to-point: NdisPartyHandle must be NULL.");
         if (status.IsSuccess)
         {
             RequireNothingElsePending(vc);
             RequireOrderly(duties || vc.Activation == Activation.Inactive, Rules.CloseCompleteWhileActive,
-                $"VC {vc.Handle} is still active; call NdisMCmDeactivateVc before NdisMCmCloseCallComplete(SUCCESS) (R-CALL-8).");
+                $"VC {vc.Handle} is still active; call NdisMCmDeactivateVc before NdisMCmCloseCallComplete(SUCCESS) (PROTOCOL_CM_CLOSE_CALL).");
         }
 
         Finish(op, vc.Handle);
@@ -425,16 +425,17 @@ public sealed partial class Sandbox
         {
             var sap = SapOf(ndisSapHandle);
             var vc = VcOf(ndisVcHandle);
-            Require(sap.AcceptsCalls || sap.State == SapState.DeregisterPending, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
+            var sapRefusal = sap.RefusalOf(SapTrigger.Offer);
+            RequireAllowed(sapRefusal is { Severity: Severity.Error } ? sapRefusal : null, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
             Require(sap.Af == vc.Af, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} belongs to {sap.Af.Handle}, but VC {vc.Handle} was created for {vc.Af.Handle}.");
             Require(vc.Creator == VcCreator.Mcm, Rules.DispatchOnWrongVc, $"VC {vc.Handle} was created by the client; the MCM offers calls on VCs it created (NdisMCmCreateVc).");
-            Require(vc.Allows(CallTrigger.Offer), Rules.DispatchOnWrongVc, $"VC {vc.Handle} already hosts a call ({vc.Call}; R-VC-9).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.Offer), $"VC {vc.Handle} already hosts a call ({vc.Call}); a VC hosts a single call.");
             RequirePendingRoom();
-            if (sap.State == SapState.DeregisterPending)
+            // NdisClDeregisterSap: the SAP handle is invalid for the client from the moment it asked to deregister.
+            if (RefusedBy(sapRefusal, $"The client is deregistering SAP {sap.Handle}; no call can be offered on it.",
+                new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle, CallParameters = callParameters }) is { } refused)
             {
-                // NdisClDeregisterSap: the SAP handle is invalid for the client from the moment it asked to deregister.
-                return Reject(Rules.DispatchOnDeregisteringSap, $"The client is deregistering SAP {sap.Handle}; no call can be offered on it.",
-                    new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle, CallParameters = callParameters });
+                return refused;
             }
 
             if (vc.Af.State == AfState.ClosePending)
@@ -446,10 +447,10 @@ public sealed partial class Sandbox
 
             var duties = Options.Duties == McmDuties.Auto;
             RequireOrderly(duties || vc.Activation == Activation.Active, Rules.DispatchOnWrongVc,
-                $"VC {vc.Handle} is inactive; activate it before dispatching the call (R-CALL-12).");
+                $"VC {vc.Handle} is inactive; activate it before dispatching the call (NdisMCmDispatchIncomingCall macro).");
             // Lenient ordering lets the deactivation follow the close completion; it may not be skipped before reuse.
             RequireOrderly(!vc.DeactivationOwed, Rules.CloseCompleteWhileActive,
-                $"VC {vc.Handle} was never deactivated after its last call closed; call NdisMCmDeactivateVc before offering it again (R-VC-10).");
+                $"VC {vc.Handle} was never deactivated after its last call closed; call NdisMCmDeactivateVc before offering it again (NdisMCmDeactivateVc function).");
 
             var parameters = callParameters ?? vc.ActiveParameters ?? DefaultParameters(vc.Af);
             if (_network.Refusal(vc.Handle, parameters) is { } full)
@@ -513,7 +514,7 @@ public sealed partial class Sandbox
             Name = EventName.ProtocolCmIncomingCallComplete, Role = Role.Mcm, Status = status, CallMgrVcContext = vc.CallMgrVcContext,
             NdisVcHandle = vc.Handle, CallParameters = given, PendingOperationId = op.Id,
         });
-        if (vc.Call != CallState.Offered)
+        if (vc.Call.State != CallState.Offered)
         {
             // The remote side already closed the offer (RemoteClosePending): the client's late answer changes nothing.
         }
@@ -524,9 +525,9 @@ public sealed partial class Sandbox
         }
         else
         {
-            // R-CALL-13: on rejection the MCM deactivates its VC and may delete it.
+            // NdisMCmDispatchIncomingCall: on rejection the MCM deactivates its VC and may delete it.
             vc.Apply(CallTrigger.Reject);
-            vc.OfferRejected = true;
+            vc.Call.OfferRejected = true;
             _network.Release(vc.Handle);
             if (Options.Duties == McmDuties.Auto)
             {
@@ -543,7 +544,7 @@ public sealed partial class Sandbox
         {
             var vc = VcOf(ndisVcHandle);
             Require(vc.Creator == VcCreator.Mcm, Rules.ConnectedOnClientVc, $"VC {vc.Handle} was created by the client; its call completes with NdisMCmMakeCallComplete.");
-            Require(vc.Allows(CallTrigger.Connect), Rules.ConnectedWithoutAcceptance, $"The call on VC {vc.Handle} is {vc.Call}, not accepted by the client.");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.Connect), $"The call on VC {vc.Handle} is {vc.Call}, not accepted by the client.");
             Require(vc.Activation == Activation.Active, Rules.VcNotActive, $"VC {vc.Handle} is inactive; a connected call would transfer data on it.");
 
             vc.Apply(CallTrigger.Connect);
@@ -558,10 +559,10 @@ public sealed partial class Sandbox
         Turn(EventName.NdisMCmDispatchIncomingCloseCall, () =>
         {
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Allows(CallTrigger.RemoteClose), Rules.CallInWrongState, $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.RemoteClose), $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
             // A party whose add pends is not connected: the remote side may close the call; the add's completion is still owed.
             Require(!vc.IsMultipoint || vc.ConnectedParties <= 1, Rules.IncomingCloseWithParties,
-                $"VC {vc.Handle} still has {vc.ConnectedParties} connected parties; drop them with NdisMCmDispatchIncomingDropParty first (R-PTY-6).");
+                $"VC {vc.Handle} still has {vc.ConnectedParties} connected parties; drop them with NdisMCmDispatchIncomingDropParty first (NdisMCmDispatchIncomingDropParty macro).");
 
             vc.Apply(CallTrigger.RemoteClose);
             Emit(new NdisEvent
@@ -584,8 +585,7 @@ public sealed partial class Sandbox
             ArgumentNullException.ThrowIfNull(callParameters);
             var vc = VcOf(ndisVcHandle);
             // NdisClIncomingCallComplete: a client may negotiate QoS on an offered call before it completes the offer.
-            Require(vc.Call is CallState.Connected or CallState.Offered, Rules.CallInWrongState,
-                $"VC {vc.Handle} has no connected or offered call ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.ModifyQos), $"VC {vc.Handle} has no connected or offered call ({vc.Call}).");
             var call = new NdisEvent
             {
                 Name = EventName.NdisClModifyCallQoS, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = callParameters,
@@ -633,7 +633,7 @@ public sealed partial class Sandbox
             var ndisCompletion = NdisCompletion(call.Name);
             Emit(Returning(call, behavior.Status, ndisCompletion));
             Emit(handler with { Status = behavior.Status });
-            // R-CALL-17: new parameters take effect through NdisMCmActivateVc.
+            // PROTOCOL_CM_MODIFY_QOS_CALL: new parameters take effect through NdisMCmActivateVc.
             var granted = Flagged(callParameters, _network.Reserve(vc.Handle, callParameters));
             Activate(vc, granted);
             vc.CallParameters = granted;
@@ -652,7 +652,7 @@ public sealed partial class Sandbox
         var parameters = status.IsSuccess ? callParameters ?? op.CallParameters! : vc.CallParameters;
         var activated = vc.ActivationCount > op.ActivationCountAtRequest && vc.ActiveParameters == parameters;
         Require(!status.IsSuccess || activated || duties, Rules.QosWithoutActivation,
-            $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before completing the QoS change (R-CALL-17).");
+            $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before completing the QoS change (PROTOCOL_CM_MODIFY_QOS_CALL).");
 
         Finish(op, vc.Handle);
         if (status.IsSuccess)
@@ -685,11 +685,11 @@ public sealed partial class Sandbox
         {
             ArgumentNullException.ThrowIfNull(callParameters);
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.IncomingQosChange), $"VC {vc.Handle} has no connected call ({vc.Call}).");
             var activated = vc.ActiveParameters == callParameters;
             var duties = Options.Duties == McmDuties.Auto;
             Require(activated || duties, Rules.QosWithoutActivation,
-                $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (R-CALL-18).");
+                $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (NdisMCmDispatchIncomingCallQoSChange macro).");
             if (_network.Refusal(vc.Handle, callParameters) is { } full)
             {
                 Emit(new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCallQoSChange, Role = Role.Mcm, Status = full, NdisVcHandle = vc.Handle, CallParameters = callParameters });

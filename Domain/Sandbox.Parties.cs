@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Parties of multipoint calls (CONDIS.md §2.1 rows E1–E3, §3.5).
+// Parties of multipoint calls (docs/state-machines.md#party).
 public sealed partial class Sandbox
 {
     /// <summary>The client adds a party to its multipoint call; NDIS calls the MCM's ProtocolCmAddParty.</summary>
@@ -8,7 +8,7 @@ public sealed partial class Sandbox
         Turn(EventName.NdisClAddParty, () =>
         {
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call to add a party to ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.AddParty), $"VC {vc.Handle} has no connected call to add a party to ({vc.Call}).");
             var parameters = callParameters ?? vc.CallParameters ?? DefaultParameters(vc.Af);
             var call = new NdisEvent
             {
@@ -20,7 +20,7 @@ public sealed partial class Sandbox
             };
             if (!vc.IsMultipoint)
             {
-                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call, callback);
+                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (NdisClAddParty function).", call, callback);
             }
 
             var unnamed = new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters };
@@ -80,7 +80,7 @@ public sealed partial class Sandbox
         var party = PartyOf(partyHandle);
         var op = PendedBy(EventName.ProtocolCmAddParty, party.Handle);
         Require(!status.IsSuccess || callMgrPartyContext is not null, Rules.AddPartyCompleteWithoutContext,
-            "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (R-PTY-2).");
+            "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (NdisMCmAddPartyComplete macro).");
 
         Finish(op, party.Handle);
         var parameters = callParameters ?? op.CallParameters;
@@ -112,8 +112,9 @@ public sealed partial class Sandbox
         Turn(EventName.NdisClDropParty, () =>
         {
             var party = PartyOf(ndisPartyHandle);
-            Require(party.State != PartyState.DropPending, Rules.DroppedPartyUsed, $"Party {party.Handle} is already being dropped; its handle became invalid then.");
-            Require(party.Allows(PartyTrigger.DropPended), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can be dropped.");
+            RequireAllowed(party.RefusalOf(PartyTrigger.DropPended), party.State == PartyState.DropPending
+                ? $"Party {party.Handle} is already being dropped; its handle became invalid then."
+                : $"Party {party.Handle} is {party.State}; only a connected party can be dropped.");
             var vc = party.Vc;
             var call = new NdisEvent
             {
@@ -126,12 +127,12 @@ public sealed partial class Sandbox
             var callback = new NdisEvent { Name = EventName.ProtocolClDropPartyComplete, Role = Role.Client, ProtocolPartyContext = party.ProtocolPartyContext };
             if (vc.LiveParties <= 1)
             {
-                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (R-PTY-4).", call, callback, also: handler);
+                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (PROTOCOL_CL_DROP_PARTY_COMPLETE).", call, callback, also: handler);
             }
 
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
-                // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop (R-CALL-11).
+                // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop.
                 return Answered(NdisStatuses.InvalidData, call, handler, callback);
             }
 
@@ -155,7 +156,7 @@ public sealed partial class Sandbox
             return answered;
         });
 
-    /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (R-PTY-7).</summary>
+    /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (NdisMCmDropPartyComplete macro).</summary>
     public Outcome NdisMCmDropPartyComplete(NdisStatus status, string ndisPartyHandle) =>
         Turn(EventName.NdisMCmDropPartyComplete, () => DropPartyComplete(status, ndisPartyHandle));
 
@@ -192,9 +193,9 @@ public sealed partial class Sandbox
         Turn(EventName.NdisMCmDispatchIncomingDropParty, () =>
         {
             var party = PartyOf(ndisPartyHandle);
-            Require(party.Allows(PartyTrigger.RemoteDrop), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can leave.");
+            RequireAllowed(party.RefusalOf(PartyTrigger.RemoteDrop), $"Party {party.Handle} is {party.State}; only a connected party can leave.");
             Require(party.Vc.RemotelyConnectedParties > 1, Rules.IncomingDropLastParty,
-                $"Party {party.Handle} is the last of VC {party.Vc.Handle}; use NdisMCmDispatchIncomingCloseCall (R-PTY-6).");
+                $"Party {party.Handle} is the last of VC {party.Vc.Handle}; use NdisMCmDispatchIncomingCloseCall (NdisMCmDispatchIncomingDropParty macro).");
 
             party.Apply(PartyTrigger.RemoteDrop);
             Emit(new NdisEvent

@@ -161,6 +161,26 @@ public sealed partial class Sandbox
 
     private static RefusedException Refuse(Rule rule, string detail) => new(rule, detail);
 
+    /// <summary>Refuses the current operation with the Error rule a transition table named, if it named one.</summary>
+    private static void RequireAllowed(Rule? refusal, string detail)
+    {
+        if (refusal is not null)
+        {
+            throw Refuse(refusal, detail);
+        }
+    }
+
+    /// <summary>
+    /// The answer to a trigger a transition table refused: a Reject rule's documented status, or an Error rule's
+    /// refusal; null when the table allows the trigger.
+    /// </summary>
+    private Outcome? RefusedBy(Rule? refusal, string detail, NdisEvent call, NdisEvent? callback = null) => refusal switch
+    {
+        null => null,
+        { Severity: Severity.Reject } => Reject(refusal, detail, call, callback),
+        _ => throw Refuse(refusal, detail),
+    };
+
     /// <summary>
     /// Answers the current operation with a Reject-class rule's documented status: the call event is journaled with
     /// that status (as is <paramref name="also"/>), the finding is recorded, and nothing else changes. With
@@ -229,7 +249,7 @@ public sealed partial class Sandbox
     /// <summary>Records a Warning (or, for strictness-dependent rules, a downgraded Error) that lets the call go on.</summary>
     private void Warn(Rule rule, string detail) => _turnWarnings.Add(NewViolation(rule, Severity.Warning, detail));
 
-    /// <summary>For the rules CONDIS.md §8-2/§8-3 leave to strictness: refuse when strict, warn when lenient.</summary>
+    /// <summary>For the ordering rules left to strictness (docs/rules.md#v-call-03, #v-call-06): refuse when strict, warn when lenient.</summary>
     private void RequireOrderly(bool condition, Rule rule, string detail)
     {
         if (condition)

@@ -94,7 +94,7 @@ public sealed partial class Sandbox
     }
 
     private VcView View(VirtualConnection vc) => new(
-        vc.Handle, vc.Af.Handle, vc.Creator, vc.Activation, vc.Call, vc.IsClosing, vc.IsMultipoint,
+        vc.Handle, vc.Af.Handle, vc.Creator, vc.Activation, vc.Call.State, vc.IsClosing, vc.IsMultipoint,
         _pendingByKey.ContainsKey((EventName.ProtocolCmModifyCallQoS, vc.Handle)),
         vc.ProtocolVcContext, vc.CallMgrVcContext, vc.CallParameters, vc.ActiveParameters,
         [.. vc.Parties.Select(p => new PartyView(p.Handle, p.State, p.ProtocolPartyContext, p.CallMgrPartyContext))]);

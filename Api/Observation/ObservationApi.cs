@@ -55,7 +55,7 @@ internal static class ObservationApi
         app.MapGet("/rules", () => TypedResults.Ok(new RulesResponse([.. Rules.All.Select(r => r.ToResponse())])))
             .WithName("ListRules")
             .WithTags("Observation")
-            .WithSummary("The verifier's rule catalogue (CONDIS.md §6.2 plus NdisMock's own).")
+            .WithSummary("The verifier's rule catalogue (docs/rules.md).")
             .WithDescription("Every rule id a violation or a problem response can name, with its severity, the WDK page it rests on, and for Reject rules the NDIS status returned.");
 
         app.MapGet("/rules/{ruleId}", (string ruleId) => Rules.Find(ruleId) is { } rule

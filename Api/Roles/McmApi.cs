@@ -26,7 +26,7 @@ internal static class McmApi
         mcm.MapPost("/vcs/{ndisVcHandle}/activate", (string ndisVcHandle, OptionalCallParametersBody? request, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.NdisMCmActivateVc(ndisVcHandle, request?.CallParameters?.ToDomain()).ToHttp(scope))
             .Ndis("NdisMCmActivateVc", "NdisMCmActivateVc — activate a VC, or re-activate it with new parameters.",
-                "Synchronous for an MCM (no ProtocolCmActivateVcComplete, CONDIS.md §8-1). Required before NdisMCmMakeCallComplete(SUCCESS), before " +
+                "Synchronous for an MCM (NDIS never calls an MCM's ProtocolCmActivateVcComplete: NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS). Required before NdisMCmMakeCallComplete(SUCCESS), before " +
                 "NdisMCmDispatchIncomingCall, and with the new parameters before a QoS change is completed or dispatched. With auto duties the MCM " +
                 "does this by itself.");
 
