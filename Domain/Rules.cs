@@ -297,6 +297,18 @@ public static class Rules
         "NdisMock: the sandbox already holds as many pending requests as its operator allows; complete some first.",
         "NdisMCmMakeCallComplete macro", Refusal.Quota);
 
+    public static readonly Rule AddressFamilyQuota = new("V-QUOTA-03", Severity.Error,
+        "NdisMock: the sandbox already holds as many address family opens as its operator allows; close some first.",
+        "NdisClOpenAddressFamilyEx function", Refusal.Quota);
+
+    public static readonly Rule SapQuota = new("V-QUOTA-04", Severity.Error,
+        "NdisMock: the sandbox already holds as many SAPs as its operator allows; deregister some first.",
+        "NdisClRegisterSap function", Refusal.Quota);
+
+    public static readonly Rule PartyQuota = new("V-QUOTA-05", Severity.Error,
+        "NdisMock: the sandbox already holds as many parties as its operator allows; drop some first.",
+        "NdisClAddParty function", Refusal.Quota);
+
     /// <summary>Every rule, in catalogue order.</summary>
     public static IReadOnlyList<Rule> All { get; } =
     [
@@ -311,6 +323,7 @@ public static class Rules
         IncomingCloseWithParties, QosWithoutActivation, MakeCallOnWrongVc, CallInWrongState,
         AddPartyCompleteWithoutContext, AddPartyPointToPoint, DropLastParty, CloseCallWithParties,
         IncomingDropLastParty, DroppedPartyUsed, OidAfHandle, OidWrongCompletion, UnknownHandle, StaleHandle, VcQuota, PendingQuota,
+        AddressFamilyQuota, SapQuota, PartyQuota,
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));

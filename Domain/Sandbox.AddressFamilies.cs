@@ -37,6 +37,7 @@ public sealed partial class Sandbox
                 return Completed(NdisStatuses.Failure);
             }
 
+            RequireAfRoom();
             var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
             var behavior = Behavior(CmHandler.ProtocolCmOpenAf);
             var handler = new NdisEvent
@@ -255,6 +256,7 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call);
             }
 
+            RequireSapRoom();
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
             var handler = new NdisEvent
             {

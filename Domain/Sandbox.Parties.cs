@@ -27,6 +27,7 @@ public sealed partial class Sandbox
                 return Completed(full);
             }
 
+            RequirePartyRoom();
             var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
             call = call with { NdisPartyHandle = party.Handle };
             var handler = new NdisEvent

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using NdisMock.Api.Contracts;
 using NdisMock.Api.Sandboxes;
 using NdisMock.Domain;
@@ -76,6 +77,7 @@ internal static class ObservationApi
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult, ValidationProblem>> GetEvents(
         [AsParameters] SandboxScope scope,
         TimeProvider time,
+        IOptions<SandboxHostingOptions> limits,
         [Range(0, long.MaxValue)] long after = 0,
         [Range(1, 10_000)] int limit = 1000,
         TimeSpan? wait = null,
@@ -109,15 +111,38 @@ internal static class ObservationApi
         var filter = new EventFilter(nameFilter, ndisAfHandle, ndisSapHandle, ndisVcHandle, ndisPartyHandle,
             clientAfContext, protocolSapContext, protocolVcContext, protocolPartyContext, pendingOperationId);
         var sandbox = scope.Sandbox;
-        if (after + 1 < sandbox.OldestEventKept)
+        if (after < sandbox.OldestEventKept - 1)
         {
             var oldest = sandbox.OldestEventKept;
             return ProblemCatalogue.EventsNoLongerKept(after, oldest);
         }
 
-        // Scan forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, wait
-        // for the next event while time is left, and scan on.
-        var deadline = time.GetUtcNow() + (wait ?? TimeSpan.Zero);
+        // A wait holds a request open: each sandbox has a few such slots, so no tenant can hold the instance's connections.
+        var waits = wait > TimeSpan.Zero;
+        if (waits && !scope.Entry.TryBeginWait(limits.Value.MaxWaitsPerSandbox))
+        {
+            return ProblemCatalogue.TooManyWaits(limits.Value.MaxWaitsPerSandbox).WithRetryAfter(scope.Http.Response);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await ScanAsync(sandbox, after, limit, filter, time.GetUtcNow() + (wait ?? TimeSpan.Zero), time, scope.Http.RequestAborted));
+        }
+        finally
+        {
+            if (waits)
+            {
+                scope.Entry.EndWait();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scans forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, waits for
+    /// the next event while time is left, and scans on.
+    /// </summary>
+    private static async Task<EventsResponse> ScanAsync(Sandbox sandbox, long after, int limit, EventFilter filter, DateTimeOffset deadline, TimeProvider time, CancellationToken aborted)
+    {
         var matched = new List<NdisEventMessage>();
         var scanned = after;
         while (matched.Count < limit)
@@ -138,13 +163,13 @@ internal static class ObservationApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, scope.Http.RequestAborted))
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, aborted))
             {
                 break;
             }
         }
 
-        return TypedResults.Ok(new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept));
+        return new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept);
     }
 
     /// <summary>

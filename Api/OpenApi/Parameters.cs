@@ -12,11 +12,11 @@ internal sealed class ParametersFilter : IOperationFilter
     private static readonly Dictionary<string, (string Description, string Example)> Known = new()
     {
         ["sandboxId"] = ("The id CreateSandbox returned.", "sbx-3f9c2a71d04e8b65"),
-        ["ndisAfHandle"] = ("The NdisAfHandle NdisClOpenAddressFamilyEx returned.", "af-k3x9-1"),
-        ["ndisSapHandle"] = ("The NdisSapHandle NdisClRegisterSap returned.", "sap-k3x9-1"),
-        ["ndisVcHandle"] = ("The NdisVcHandle NdisCoCreateVc or NdisMCmCreateVc returned.", "vc-k3x9-1"),
-        ["ndisPartyHandle"] = ("The NdisPartyHandle NdisClMakeCall (multipoint) or NdisClAddParty returned.", "party-k3x9-1"),
-        ["pendingOperationId"] = ("The pendingOperationId of a 202 answer (also in ListPendingOperations).", "op-k3x9-1"),
+        ["ndisAfHandle"] = ("The NdisAfHandle NdisClOpenAddressFamilyEx returned.", "af-k3x9m2pq-1"),
+        ["ndisSapHandle"] = ("The NdisSapHandle NdisClRegisterSap returned.", "sap-k3x9m2pq-1"),
+        ["ndisVcHandle"] = ("The NdisVcHandle NdisCoCreateVc or NdisMCmCreateVc returned.", "vc-k3x9m2pq-1"),
+        ["ndisPartyHandle"] = ("The NdisPartyHandle NdisClMakeCall (multipoint) or NdisClAddParty returned.", "party-k3x9m2pq-1"),
+        ["pendingOperationId"] = ("The pendingOperationId of a 202 answer (also in ListPendingOperations).", "op-k3x9m2pq-1"),
         ["handler"] = ("The MCM handler to script.", "ProtocolCmMakeCall"),
         ["calledAddress"] = ("The called party: an ATM address (q2931.calledParty.address) or an ISDN number (tapi.destAddress).", "+15550100"),
         ["ruleId"] = ("A rule id of the catalogue, as problems and violations name it.", "V-CMP-01"),

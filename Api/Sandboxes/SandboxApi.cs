@@ -9,6 +9,7 @@ internal static class SandboxApi
     public static IEndpointRouteBuilder MapSandboxes(this IEndpointRouteBuilder app)
     {
         app.MapPost("/sandboxes", Create)
+            .RequireRateLimiting(Limits.CreateSandboxPolicy)
             .WithName("CreateSandbox")
             .WithTags("Sandbox")
             .WithSummary("Create a sandbox: one simulated CoNDIS adapter with its MCM.")
@@ -17,7 +18,8 @@ internal static class SandboxApi
                 "NdisMCmRegisterAddressFamilyEx and ProtocolCoAfRegisterNotify for each). The answer holds the sandbox id and its secret key: " +
                 "send the key as X-Sandbox-Key on every later request (in Swagger UI: Authorize). The body is optional.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         app.MapGet("/sandboxes", List)
             .RequireOperator()
@@ -86,8 +88,10 @@ internal static class SandboxApi
                 "(callParameters.callMgrParameters.tapi.destAddress). A rejection completes NdisClMakeCall with the status its Q.2931 cause maps to " +
                 "(Busy 17 → NDIS_STATUS_FAILURE, OutOfOrder 27 → NDIS_STATUS_DEST_OUT_OF_ORDER, NoRoute 3 → NDIS_STATUS_NO_ROUTE_TO_DESTINATION, " +
                 "Unallocated 1 → NDIS_STATUS_INVALID_ADDRESS), with the cause on the events; at once, or after answerDelay. Reachable with an " +
-                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides.")
-            .ProducesValidationProblem();
+                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides. A sandbox holds at most " +
+                "Sandboxes__MaxRoutesPerSandbox routes (409 past it).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.RemoveRoute(calledAddress)
@@ -130,8 +134,9 @@ internal static class SandboxApi
             return ProblemCatalogue.InvalidRoute(problem);
         }
 
-        scope.Sandbox.SetRoute(route);
-        return TypedResults.Ok(route);
+        return scope.Sandbox.SetRoute(route)
+            ? TypedResults.Ok(route)
+            : ProblemCatalogue.RouteLimitReached(scope.Sandbox.Options.MaxRoutes);
     }
 
     private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
