@@ -33,8 +33,7 @@ internal static class ObservationApi
             .WithSummary("Everything the verifier flagged: refused calls (Error), documented failures (Reject) and warnings.")
             .WithDescription("Each names its rule (see GET /rules), the operation, what was wrong and the WDK page the rule comes from.");
 
-        sandbox.MapGet("/pending", ([AsParameters] SandboxScope scope) =>
-                TypedResults.Ok(scope.Sandbox.ListPendingOperations().Select(p => p.ToResponse()).ToList()))
+        sandbox.MapGet("/pending", ListPending)
             .WithName("ListPendingOperations")
             .WithSummary("Requests that a handler pended and that wait for their completion.")
             .WithDescription("Each names the handler that pended, the completion function it waits for, who completes it, and the handles involved.");
@@ -203,8 +202,25 @@ internal static class ObservationApi
         private static bool Carries(string? wanted, string? carried) => wanted is null || string.Equals(wanted, carried, StringComparison.Ordinal);
     }
 
-    private static Ok<ViolationsResponse> GetViolations([AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0) =>
-        TypedResults.Ok(new ViolationsResponse([.. scope.Sandbox.GetViolations(after).Select(v => v.ToResponse())]));
+    private static Ok<ViolationsResponse> GetViolations(
+        [AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        var violations = scope.Sandbox.GetViolations(after);
+        var page = violations.Take(limit).Select(v => v.ToResponse()).ToList();
+        return TypedResults.Ok(new ViolationsResponse(page, violations.Count > limit ? page[^1].Sequence : null));
+    }
+
+    private static Results<Ok<List<PendingOperationResponse>>, ValidationProblem> ListPending(
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        if (Paging.CursorProblem(after) is { } problem)
+        {
+            return TypedResults.ValidationProblem(problem);
+        }
+
+        var (page, _) = Paging.ByHandle(scope.Sandbox.ListPendingOperations(), p => p.PendingOperationId, after, limit);
+        return TypedResults.Ok(page.Select(p => p.ToResponse()).ToList());
+    }
 
     private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, [AsParameters] SandboxScope scope) =>
         scope.Sandbox.GetPendingOperation(pendingOperationId) is { } op

@@ -40,6 +40,18 @@ internal sealed class ParametersFilter : IOperationFilter
         ["pendingOperationId"] = "Only events of this pending request: the handler that pended it, its completion and the callback reporting it.",
     };
 
+    /// <summary>The cursor and page size of a paged read other than GetEvents (whose after is a journal sequence).</summary>
+    private static string? PageParameter(string? operationId, string name) => (operationId, name) switch
+    {
+        ("GetEvents", _) => null,
+        ("GetViolations", "after") => "Only violations after this sequence; 0 for all kept. Continue with the nextAfter of the answer.",
+        ("GetSandbox", "after") => "The VC handle to read on after: the nextAfter of the previous page (VCs then come in the order they were created).",
+        ("ListPendingOperations", "after") => "The pendingOperationId to read on after: the last one of the previous page (then in the order they were issued).",
+        ("ListRoutes", "after") => "The called address to read on after: the nextAfter of the previous page (routes are in address order).",
+        (_, "limit") => $"At most this many items (VCs, pending requests, routes or violations), 1 to {Contracts.Paging.MaxLimit}; an answer with more says where to go on.",
+        _ => null,
+    };
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         // Path parameters in the order the path names them (sandboxId first), then the query's: a generated client's
@@ -62,7 +74,11 @@ internal sealed class ParametersFilter : IOperationFilter
                 continue;
             }
 
-            if (Known.TryGetValue(parameter.Name, out var known))
+            if (parameter.Name is "after" or "limit" && PageParameter(operation.OperationId, parameter.Name) is { } page)
+            {
+                parameter.Description = page;
+            }
+            else if (Known.TryGetValue(parameter.Name, out var known))
             {
                 parameter.Description = parameter.In == ParameterLocation.Query && AsEventFilter.TryGetValue(parameter.Name, out var filter)
                     ? filter

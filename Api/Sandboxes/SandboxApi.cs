@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using NdisMock.Api.Contracts;
 using NdisMock.Domain;
 
@@ -76,7 +77,7 @@ internal static class SandboxApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        sandbox.MapGet("/routes", ([AsParameters] SandboxScope scope) => TypedResults.Ok(new RoutesResponse(scope.Sandbox.GetRoutes())))
+        sandbox.MapGet("/routes", ListRoutes)
             .WithName("ListRoutes")
             .WithSummary("The remote side's routing rules, by called address.");
 
@@ -126,6 +127,15 @@ internal static class SandboxApi
             : ProblemCatalogue.NotAVirtualClock();
     }
 
+    private static Ok<RoutesResponse> ListRoutes(
+        [AsParameters] SandboxScope scope, [MaxLength(256)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        var routes = scope.Sandbox.GetRoutes();
+        var following = after is null ? routes : [.. routes.Where(r => string.CompareOrdinal(r.CalledAddress, after) > 0)];
+        var page = following.Take(limit).ToList();
+        return TypedResults.Ok(new RoutesResponse(page, following.Count > limit ? page[^1].CalledAddress : null));
+    }
+
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
     {
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
@@ -166,10 +176,24 @@ internal static class SandboxApi
         return TypedResults.Created($"/sandboxes/{entry.Id}", body);
     }
 
-    private static Ok<SandboxResponse> Get([AsParameters] SandboxScope scope)
+    private static Results<Ok<SandboxResponse>, ValidationProblem> Get(
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
     {
+        if (Paging.CursorProblem(after) is { } problem)
+        {
+            return TypedResults.ValidationProblem(problem);
+        }
+
         var entry = scope.Entry;
-        return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+        var snapshot = entry.Sandbox.GetSnapshot();
+        var (vcs, next) = Paging.ByHandle(snapshot.Vcs, v => v.NdisVcHandle, after, limit);
+        var (pending, _) = Paging.ByHandle(snapshot.PendingOperations, p => p.PendingOperationId, null, limit);
+        var truncated = pending.Count < snapshot.PendingOperations.Count;
+        return TypedResults.Ok((snapshot with { Vcs = vcs, PendingOperations = pending }).ToResponse(entry.Id, entry.CreatedAt) with
+        {
+            NextAfter = next,
+            PendingOperationsTruncated = truncated ? true : null,
+        });
     }
 
     private static Results<NoContent, ProblemHttpResult> Delete([AsParameters] SandboxScope scope, SandboxStore store)
