@@ -363,15 +363,18 @@ public static class Rules
 
     public static readonly Rule AddressFamilyQuota = new("V-QUOTA-03", Severity.Error,
         "NdisMock: the sandbox already holds as many address family opens as its operator allows; close some first.",
-        "NdisClOpenAddressFamilyEx function", Refusal.Quota);
+        "NdisClOpenAddressFamilyEx function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's limit of address family opens for the sandbox is reached, which bounds the memory one tenant holds.");
 
     public static readonly Rule SapQuota = new("V-QUOTA-04", Severity.Error,
         "NdisMock: the sandbox already holds as many SAPs as its operator allows; deregister some first.",
-        "NdisClRegisterSap function", Refusal.Quota);
+        "NdisClRegisterSap function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's SAP limit for the sandbox is reached, which bounds the memory one tenant holds.");
 
     public static readonly Rule PartyQuota = new("V-QUOTA-05", Severity.Error,
         "NdisMock: the sandbox already holds as many parties as its operator allows; drop some first.",
-        "NdisClAddParty function", Refusal.Quota);
+        "NdisClAddParty function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's party limit for the sandbox is reached, which bounds the memory one tenant holds.");
 
     /// <summary>Every rule, in catalogue order.</summary>
     public static IReadOnlyList<Rule> All { get; } =
