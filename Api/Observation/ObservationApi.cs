@@ -140,7 +140,7 @@ internal static class ObservationApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, scope.Http.RequestAborted))
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, time, scope.Http.RequestAborted))
             {
                 break;
             }
