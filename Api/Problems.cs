@@ -54,7 +54,6 @@ internal static class Problems
         Refusal.Argument => StatusCodes.Status400BadRequest,
         Refusal.UnknownHandle => StatusCodes.Status404NotFound,
         Refusal.StaleHandle => StatusCodes.Status410Gone,
-        Refusal.Quota => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status409Conflict,
     };
 
