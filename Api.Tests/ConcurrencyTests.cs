@@ -52,7 +52,7 @@ public sealed class ConcurrencyTests(NdisMockApplication app) : IClassFixture<Nd
     }
 
     /// <summary>Workers sharing one address family each run outgoing calls through to deletion, with a few illegal calls mixed in.</summary>
-    private static async Task Workload(SandboxApi sandbox, int workers, int calls)
+    private static async Task Workload(HttpSandbox sandbox, int workers, int calls)
     {
         var af = await sandbox.OpenAfAsync();
         var sap = (await sandbox.Post($"/client/address-families/{af}/saps", new { sap = new { sapType = "Nsap", value = "47.99" } }))["ndisSapHandle"];
@@ -82,7 +82,7 @@ public sealed class ConcurrencyTests(NdisMockApplication app) : IClassFixture<Nd
         }));
     }
 
-    private static void AssertReplays(NdisMockApplication host, SandboxApi sandbox)
+    private static void AssertReplays(NdisMockApplication host, HttpSandbox sandbox)
     {
         var live = host.Services.GetRequiredService<SandboxStore>().Find(sandbox.Id)!.Sandbox;
         var journal = live.GetEvents(0);

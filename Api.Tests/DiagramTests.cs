@@ -109,7 +109,7 @@ public sealed partial class DiagramTests(NdisMockApplication app) : IClassFixtur
     public async Task NetworkRejection_IsAnArrowFromTheNetwork_BeforeTheCompletionItCaused()
     {
         var sandbox = await app.NewSandboxAsync();
-        SandboxApi.Ok(await sandbox.Put("/routes/+15550100", new { outcome = "Busy" }));
+        HttpSandbox.Ok(await sandbox.Put("/routes/+15550100", new { outcome = "Busy" }));
         var af = await sandbox.OpenAfAsync();
         var vc = await sandbox.CreateVcAsync(af);
         await sandbox.PostJson($"/client/vcs/{vc}/call", CallTo("+15550100"));
@@ -151,14 +151,14 @@ public sealed partial class DiagramTests(NdisMockApplication app) : IClassFixtur
         }
     }
 
-    private static async Task<(string Made, string Closed)> SeedFlowAsync(SandboxApi sandbox)
+    private static async Task<(string Made, string Closed)> SeedFlowAsync(HttpSandbox sandbox)
     {
         var af = await sandbox.OpenAfAsync();
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
         var made = (await sandbox.Post($"/client/vcs/{vc}/call"))["pendingOperationId"]!;
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
         var closed = (await sandbox.Post($"/client/vcs/{vc}/call/close"))["pendingOperationId"]!;
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
         return (made, closed);
     }
 
@@ -194,7 +194,7 @@ internal sealed record DiagramArrow(string From, string To, long Sequence, strin
 internal static class TextRequests
 {
     /// <summary>A GET of the sandbox with an Accept header, read as text.</summary>
-    public static async Task<(HttpStatusCode Status, string MediaType, string Text)> GetTextAsync(this SandboxApi sandbox, string relative, string accept)
+    public static async Task<(HttpStatusCode Status, string MediaType, string Text)> GetTextAsync(this HttpSandbox sandbox, string relative, string accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(sandbox.Path(relative), UriKind.Relative));
         request.Headers.TryAddWithoutValidation("Accept", accept);

@@ -28,7 +28,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var fuzzer = new Fuzzer(document, new Random(seed));
         var http = host.CreateClient();
         var statuses = new Dictionary<int, int>();
-        SandboxApi? sandbox = null;
+        HttpSandbox? sandbox = null;
         Dictionary<string, List<string>> handles = [];
 
         for (var i = 0; i < requests; i++)
@@ -64,7 +64,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>A sandbox holding one of each kind of object, so that generated requests can name live handles.</summary>
-    private static async Task<(SandboxApi, Dictionary<string, List<string>>)> SeededSandbox(NdisMockApplication host)
+    private static async Task<(HttpSandbox, Dictionary<string, List<string>>)> SeededSandbox(NdisMockApplication host)
     {
         var sandbox = await host.NewSandboxAsync();
         var af = await sandbox.OpenAfAsync();

@@ -41,7 +41,7 @@ internal sealed class Fuzzer(JsonNode document, Random random)
     }
 
     /// <summary>One request for a random operation, against <paramref name="sandbox"/> and its live handles, with the operation it addresses.</summary>
-    public (HttpRequestMessage Request, string Description, JsonNode? Operation) Next(SandboxApi sandbox, IReadOnlyDictionary<string, List<string>> handles)
+    public (HttpRequestMessage Request, string Description, JsonNode? Operation) Next(HttpSandbox sandbox, IReadOnlyDictionary<string, List<string>> handles)
     {
         var (method, template, operation) = _operations[random.Next(_operations.Count)];
         var strategy = (Strategy)random.Next(Enum.GetValues<Strategy>().Length);

@@ -16,10 +16,10 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
 
         var made = await sandbox.Post($"/client/vcs/{vc}/call", new { });
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate"));
         var madeComplete = await sandbox.Post($"/mcm/vcs/{vc}/make-call-complete", new { status = Success });
         var closed = await sandbox.Post($"/client/vcs/{vc}/call/close", new { });
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
         var closeComplete = await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = Success });
         var deleted = await sandbox.Delete($"/client/vcs/{vc}");
 
@@ -69,7 +69,7 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
         Assert.Equal(
             ["NdisMCmDeactivateVc mcm SUCCESS", "NdisMCmCloseCallComplete mcm SUCCESS", "ProtocolClCloseCallComplete client SUCCESS"],
             await sandbox.TraceAsync(start));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
     }
 
     [Fact]
@@ -77,14 +77,14 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
     {
         var sandbox = await app.NewSandboxAsync();
         var af = await sandbox.OpenAfAsync("in-af");
-        var sap = SandboxApi.Ok(await sandbox.Post($"/client/address-families/{af}/saps",
+        var sap = HttpSandbox.Ok(await sandbox.Post($"/client/address-families/{af}/saps",
             new { protocolSapContext = "my-sap", sap = new { sapType = "Nsap", value = "47.0005.80FFE1000000F21A3D40.0020481A3D40.00" } }))["ndisSapHandle"];
-        var vc = SandboxApi.Ok(await sandbox.Post($"/mcm/address-families/{af}/vcs", new { protocolVcContext = "in-vc" }))["ndisVcHandle"];
+        var vc = HttpSandbox.Ok(await sandbox.Post($"/mcm/address-families/{af}/vcs", new { protocolVcContext = "in-vc" }))["ndisVcHandle"];
         var start = await sandbox.LastSequenceAsync();
 
         var offer = await sandbox.Post($"/mcm/saps/{sap}/vcs/{vc}/incoming-call");
-        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/incoming-call/complete", new { status = Success }));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/call-connected"));
+        HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/incoming-call/complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/call-connected"));
 
         Assert.Equal(HttpStatusCode.Accepted, offer.Status);
         Assert.Equal(
@@ -98,10 +98,10 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
         var incoming = (await sandbox.EventsAsync(start)).Single(e => (string?)e!["name"] == "ProtocolClIncomingCall")!;
         Assert.Equal(("my-sap", "in-vc"), ((string?)incoming["protocolSapContext"], (string?)incoming["protocolVcContext"]));
 
-        var second = SandboxApi.Ok(await sandbox.Post($"/mcm/address-families/{af}/vcs", new { protocolVcContext = "second" }))["ndisVcHandle"];
-        SandboxApi.Ok(await sandbox.Post($"/mcm/saps/{sap}/vcs/{second}/incoming-call"));
+        var second = HttpSandbox.Ok(await sandbox.Post($"/mcm/address-families/{af}/vcs", new { protocolVcContext = "second" }))["ndisVcHandle"];
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/saps/{sap}/vcs/{second}/incoming-call"));
         var rejectedAt = await sandbox.LastSequenceAsync();
-        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{second}/incoming-call/complete", new { status = "0xC00000BB" }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{second}/incoming-call/complete", new { status = "0xC00000BB" }));
         Assert.Equal(
             [
                 "NdisClIncomingCallComplete client NOT_SUPPORTED", "ProtocolCmIncomingCallComplete mcm NOT_SUPPORTED",
@@ -118,10 +118,10 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
         var vc = await sandbox.ConnectedCallAsync(af);
         var start = await sandbox.LastSequenceAsync();
 
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/incoming-close", new { status = "NDIS_STATUS_DEST_OUT_OF_ORDER" }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/incoming-close", new { status = "NDIS_STATUS_DEST_OUT_OF_ORDER" }));
         var closed = await sandbox.Post($"/client/vcs/{vc}/call/close");
-        SandboxApi.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = Success }));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
 
         Assert.Equal(
             [
@@ -143,15 +143,15 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
 
         var made = await sandbox.Post($"/client/vcs/{vc}/call", new { protocolPartyContext = "p1" });
         var p1 = made["ndisPartyHandle"];
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/make-call-complete", new { status = Success, ndisPartyHandle = p1, callMgrPartyContext = "cm-p1" }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/make-call-complete", new { status = Success, ndisPartyHandle = p1, callMgrPartyContext = "cm-p1" }));
         var p2 = (await sandbox.Post($"/client/vcs/{vc}/parties", new { protocolPartyContext = "p2" }))["ndisPartyHandle"];
-        SandboxApi.Ok(await sandbox.Post($"/mcm/parties/{p2}/add-complete", new { status = Success, callMgrPartyContext = "cm-p2" }));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/parties/{p2}/incoming-drop", new { status = Success }));
-        SandboxApi.Ok(await sandbox.Post($"/client/parties/{p2}/drop"));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/parties/{p2}/drop-complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/parties/{p2}/add-complete", new { status = Success, callMgrPartyContext = "cm-p2" }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/parties/{p2}/incoming-drop", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/parties/{p2}/drop"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/parties/{p2}/drop-complete", new { status = Success }));
         var dropLast = await sandbox.Post($"/client/parties/{p1}/drop");
         var closed = await sandbox.Post($"/client/vcs/{vc}/call/close", new { ndisPartyHandle = p1 });
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = Success, ndisPartyHandle = p1 }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = Success, ndisPartyHandle = p1 }));
 
         Assert.Equal((HttpStatusCode.OK, "NDIS_STATUS_FAILURE", "V-PTY-03"), (dropLast.Status, dropLast["status"], (string?)dropLast.Body!["violation"]!["rule"]));
         Assert.Equal(HttpStatusCode.Accepted, closed.Status);
@@ -183,14 +183,14 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
         var vc = (await sandbox.Post($"/mcm/address-families/{af}/vcs", new { protocolVcContext = "v" }))["ndisVcHandle"];
         for (var round = 0; round < 2; round++)
         {
-            SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate"));
-            SandboxApi.Ok(await sandbox.Post($"/mcm/saps/{sap}/vcs/{vc}/incoming-call"));
-            SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/incoming-call/complete", new { status = Success }));
-            SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/call-connected"));
-            SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/incoming-close", new { status = Success }));
-            SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
-            SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
-            SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = Success }));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate"));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/saps/{sap}/vcs/{vc}/incoming-call"));
+            HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/incoming-call/complete", new { status = Success }));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/call-connected"));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/incoming-close", new { status = Success }));
+            HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
+            HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = Success }));
         }
 
         var deleted = await sandbox.Delete($"/mcm/vcs/{vc}");
@@ -203,18 +203,18 @@ public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<N
     public async Task S7_6_AddressFamilyTeardownInitiatedByTheMcm()
     {
         var sandbox = await app.NewSandboxAsync();
-        SandboxApi.Ok(await sandbox.Put("/behaviors/ProtocolCmCloseAf", new { mode = "Pend" }));
+        HttpSandbox.Ok(await sandbox.Put("/behaviors/ProtocolCmCloseAf", new { mode = "Pend" }));
         var af = await sandbox.OpenAfAsync("halting");
         var vc = await sandbox.ConnectedCallAsync(af);
         var start = await sandbox.LastSequenceAsync();
 
         var notified = await sandbox.Post($"/mcm/address-families/{af}/notify-close");
         var closed = await sandbox.Post($"/client/vcs/{vc}/call/close");
-        SandboxApi.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = Success }));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
         var closeAf = await sandbox.Delete($"/client/address-families/{af}");
-        SandboxApi.Ok(await sandbox.Post($"/mcm/address-families/{af}/close-complete", new { status = Success }));
-        SandboxApi.Ok(await sandbox.Post($"/client/address-families/{af}/close-notification/complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/address-families/{af}/close-complete", new { status = Success }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/address-families/{af}/close-notification/complete", new { status = Success }));
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (notified.Status, closeAf.Status));
         Assert.Equal(

@@ -64,7 +64,7 @@ public sealed class HttpStatusRuleTests(NdisMockApplication app) : IClassFixture
         {
             var vc = await sandbox.ConnectedCallAsync(await sandbox.OpenAfAsync());
             var closed = await sandbox.Post($"/client/vcs/{vc}/call/close");
-            SandboxApi.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+            HttpSandbox.Ok(await sandbox.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
             return s => s.Post($"/pending/{closed["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" });
         });
 
@@ -74,7 +74,7 @@ public sealed class HttpStatusRuleTests(NdisMockApplication app) : IClassFixture
         {
             var vc = await sandbox.CreateVcAsync(await sandbox.OpenAfAsync());
             var made = await sandbox.Post($"/client/vcs/{vc}/call", new { protocolPartyContext = "p1" });
-            SandboxApi.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+            HttpSandbox.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
             await sandbox.Post($"/client/vcs/{vc}/call/close", new { ndisPartyHandle = made["ndisPartyHandle"] });
             return s => s.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" });
         });
@@ -108,7 +108,7 @@ public sealed class HttpStatusRuleTests(NdisMockApplication app) : IClassFixture
         await AssertRefused(HttpStatusCode.Gone, "V-VC-08", async sandbox =>
         {
             var vc = await sandbox.CreateVcAsync(await sandbox.OpenAfAsync());
-            SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+            HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
             return s => s.Post($"/client/vcs/{vc}/call");
         });
 
@@ -265,7 +265,7 @@ public sealed class HttpStatusRuleTests(NdisMockApplication app) : IClassFixture
     }
 
     /// <summary>Sets up a sandbox, then checks that the call is refused with the rule, the status and nothing changed.</summary>
-    private async Task AssertRefused(HttpStatusCode expected, string rule, Func<SandboxApi, Task<Func<SandboxApi, Task<Reply>>>> arrange)
+    private async Task AssertRefused(HttpStatusCode expected, string rule, Func<HttpSandbox, Task<Func<HttpSandbox, Task<Reply>>>> arrange)
     {
         var sandbox = await app.NewSandboxAsync();
         var call = await arrange(sandbox);

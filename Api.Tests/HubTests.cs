@@ -161,7 +161,7 @@ public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockAp
         await Task.WhenAll(Enumerable.Range(0, 250).Select(async i =>
         {
             var vc = await sandbox.CreateVcAsync(af, $"c{i}");
-            SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+            HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
         }));
         await using var second = app.CreateHubConnection();
         var secondSink = new EventSink(second);
@@ -257,7 +257,7 @@ public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockAp
         await hub.InvokeAsync<SubscriptionInfo>(nameof(NdisHub.Subscribe), sandbox.Id, sandbox.Key, 0L);
         await sink.TakeAsync(4);
 
-        SandboxApi.Ok(await sandbox.Delete(""));
+        HttpSandbox.Ok(await sandbox.Delete(""));
 
         var ended = await sink.EndedAsync();
         Assert.Equal((sandbox.Id, "SandboxDeleted", 4L), (ended.SandboxId, ended.Reason, ended.LastDeliveredSequence));
@@ -277,10 +277,10 @@ public sealed class HubTests(NdisMockApplication app) : IClassFixture<NdisMockAp
         }
     }
 
-    private static async Task CloseCallAsync(SandboxApi sandbox, string vc)
+    private static async Task CloseCallAsync(HttpSandbox sandbox, string vc)
     {
-        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
     }
 
     private static JsonSerializerOptions CreateJsonOptions()

@@ -66,7 +66,7 @@ public sealed class JournalTests(NdisMockApplication app) : IClassFixture<NdisMo
         var other = await sandbox.ConnectedCallAsync(af);
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
         var made = await sandbox.Post($"/client/vcs/{vc}/call");
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
         await sandbox.Post($"/client/vcs/{other}/call/close");
         await sandbox.Post($"/mcm/vcs/{other}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" });
         var closed = await sandbox.Post($"/client/vcs/{vc}/call/close");
@@ -90,7 +90,7 @@ public sealed class JournalTests(NdisMockApplication app) : IClassFixture<NdisMo
         var other = await sandbox.ConnectedCallAsync(af);
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
         var made = await sandbox.Post($"/client/vcs/{vc}/call");
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
         var after = await sandbox.LastSequenceAsync();
 
         var waiting = sandbox.Get($"/events?after={after}&wait=00:00:30&name=ProtocolClCloseCallComplete&protocolVcContext=my-vc");
@@ -117,13 +117,13 @@ public sealed class JournalTests(NdisMockApplication app) : IClassFixture<NdisMo
         var sandbox = await app.NewSandboxAsync();
         var af = await sandbox.OpenAfAsync("my-af");
         await sandbox.OpenAfAsync("other-af");
-        SandboxApi.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { protocolSapContext = "my-sap", sap = new { sapType = "Nsap", value = "47.01" } }));
-        SandboxApi.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { protocolSapContext = "other-sap", sap = new { sapType = "Nsap", value = "47.02" } }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { protocolSapContext = "my-sap", sap = new { sapType = "Nsap", value = "47.01" } }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { protocolSapContext = "other-sap", sap = new { sapType = "Nsap", value = "47.02" } }));
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
         await sandbox.ConnectedCallAsync(af);
         var made = await sandbox.Post($"/client/vcs/{vc}/call", new { protocolPartyContext = "my-party" });
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
-        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close", new { ndisPartyHandle = made["ndisPartyHandle"] }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close", new { ndisPartyHandle = made["ndisPartyHandle"] }));
         var journal = await sandbox.EventsAsync(0);
         // The first of each kind is "my-…" or the handle of the object made with it; a second of each kind must not be selected.
         var value = journal.Select(e => (string?)e![filter]).First(v => v is not null)!;

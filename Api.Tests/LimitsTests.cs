@@ -117,11 +117,11 @@ public sealed class LimitsTests
             .UseSetting("Sandboxes:MaxRoutesPerSandbox", "1"));
         var sandbox = await app.NewSandboxAsync();
         var af = await sandbox.OpenAfAsync();
-        SandboxApi.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { sap = new { sapType = "Nsap", value = "47.01" } }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/address-families/{af}/saps", new { sap = new { sapType = "Nsap", value = "47.01" } }));
         var vc = await sandbox.CreateVcAsync(af);
         var made = await sandbox.Post($"/client/vcs/{vc}/call", new { protocolPartyContext = "p1" });
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
-        SandboxApi.Ok(await sandbox.Put("/routes/47.02", new { outcome = "Busy" }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Put("/routes/47.02", new { outcome = "Busy" }));
         var before = await sandbox.StateAsync();
         var journal = await sandbox.LastSequenceAsync();
 
@@ -136,7 +136,7 @@ public sealed class LimitsTests
         Assert.Equal(("MaxRoutesPerSandbox", HttpStatusCode.Conflict), ((string?)routes.Body!["limit"], routes.Status));
         Assert.Equal(before, await sandbox.StateAsync());
         Assert.Equal(journal, await sandbox.LastSequenceAsync());
-        SandboxApi.Ok(await sandbox.Put("/routes/47.02", new { outcome = "OutOfOrder" }));
+        HttpSandbox.Ok(await sandbox.Put("/routes/47.02", new { outcome = "OutOfOrder" }));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class LimitsTests
     {
         await using var server = LoopbackNdisMock.Start();
         using var http = new HttpClient { BaseAddress = new Uri(server.BaseAddress) };
-        var sandbox = await SandboxApi.CreateAsync(http);
+        var sandbox = await HttpSandbox.CreateAsync(http);
 
         var answer = await RawAsync(new Uri(server.BaseAddress),
             $"DELETE /sandboxes/{sandbox.Id}/routes/%2e%2e HTTP/1.1\r\nHost: x\r\nX-Sandbox-Key: {sandbox.Key}\r\nContent-Length: 0\r\n\r\n");

@@ -54,8 +54,8 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Root_ListsWhatTheVisitorCanOpen_TheOperatorSeesEverySandbox_AndOpensOneByIdAndKey()
     {
-        var one = await SandboxApi.CreateAsync(_http);
-        var two = await SandboxApi.CreateAsync(_http);
+        var one = await HttpSandbox.CreateAsync(_http);
+        var two = await HttpSandbox.CreateAsync(_http);
         var page = await NewPageAsync();
 
         await page.GotoAsync(_ndis.BaseAddress + "/");
@@ -80,7 +80,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task SandboxPage_ShowsACallsLifecycleLive_AndItsCompleteButtonCompletesThePendedRequest()
     {
-        var sandbox = await SandboxApi.CreateAsync(_http);
+        var sandbox = await HttpSandbox.CreateAsync(_http);
         var page = await OpenAsync(sandbox);
 
         var af = await sandbox.OpenAfAsync("my-af");
@@ -108,8 +108,8 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("closes " + made, await completion.TextContentAsync() ?? "", StringComparison.Ordinal);
 
         var closing = (await sandbox.Post($"/client/vcs/{vc}/call/close"))["pendingOperationId"]!;
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
         var last = await sandbox.LastSequenceAsync();
         await page.WaitForFunctionAsync($"document.body.dataset.lastSequence >= {last}", null, new() { Timeout = 30_000 });
         await page.Locator($"#tree li[data-handle='{vc}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
@@ -128,7 +128,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task SandboxPage_HighlightsAViolation_WithItsRuleAndWdkLink_RightAfterTheEventItFollows()
     {
-        var sandbox = await SandboxApi.CreateAsync(_http);
+        var sandbox = await HttpSandbox.CreateAsync(_http);
         var page = await OpenAsync(sandbox);
         var af = await sandbox.OpenAfAsync("my-af");
         var vc = await sandbox.ConnectedCallAsync(af);
@@ -162,7 +162,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task SwaggerLink_OpensSwaggerUi_WithTheSandboxKeyAlreadyAuthorized()
     {
-        var sandbox = await SandboxApi.CreateAsync(_http);
+        var sandbox = await HttpSandbox.CreateAsync(_http);
         var page = await OpenAsync(sandbox);
 
         var swagger = await page.Context.RunAndWaitForPageAsync(() => page.ClickAsync("#swagger-link"));
@@ -184,7 +184,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task TenThousandEvents_ThePageStaysResponsive_FiguresPrinted()
     {
-        var sandbox = await SandboxApi.CreateAsync(_http);
+        var sandbox = await HttpSandbox.CreateAsync(_http);
         var domain = _ndis.Services.GetRequiredService<SandboxStore>().Find(sandbox.Id)!.Sandbox;
         var af = domain.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "load").NdisAfHandle!;
         var cycles = 0;
@@ -237,7 +237,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>How long Mermaid's own renderer takes for the diagram of the first N events (mermaid.min.js from Api.Tests/js).</summary>
-    private async Task<string> MermaidRenderAsync(SandboxApi sandbox, int[] sizes)
+    private async Task<string> MermaidRenderAsync(HttpSandbox sandbox, int[] sizes)
     {
         Node.Require("mermaid");
         var page = await NewPageAsync();
@@ -273,7 +273,7 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<IPage> NewPageAsync() =>
         await (await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1800 } })).NewPageAsync();
 
-    private async Task<IPage> OpenAsync(SandboxApi sandbox)
+    private async Task<IPage> OpenAsync(HttpSandbox sandbox)
     {
         var page = await NewPageAsync();
         await page.GotoAsync($"{_ndis.BaseAddress}/sandbox.html#id={sandbox.Id}&key={Uri.EscapeDataString(sandbox.Key)}");

@@ -56,7 +56,7 @@ public sealed class NdisMockApplication : WebApplicationFactory<Program>
     }
 
     /// <summary>A fresh sandbox, so that no test sees another's leftovers.</summary>
-    public Task<SandboxApi> NewSandboxAsync(object? options = null) => SandboxApi.CreateAsync(CreateNdisClient(), options);
+    public Task<HttpSandbox> NewSandboxAsync(object? options = null) => HttpSandbox.CreateAsync(CreateNdisClient(), options);
 
     /// <summary>The repository root, found from the test binaries by the solution file.</summary>
     public static string RepositoryRoot

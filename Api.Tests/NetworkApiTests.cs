@@ -22,7 +22,7 @@ public sealed class NetworkApiTests(NdisMockApplication app) : IClassFixture<Ndi
             answers.Add(await sandbox.Post($"/client/vcs/{vc}/call", call));
             if (answers[^1].Status == HttpStatusCode.Accepted)
             {
-                SandboxApi.Ok(await sandbox.Post($"/pending/{answers[^1]["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+                HttpSandbox.Ok(await sandbox.Post($"/pending/{answers[^1]["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
             }
         }
 
@@ -39,8 +39,8 @@ public sealed class NetworkApiTests(NdisMockApplication app) : IClassFixture<Ndi
     public async Task WorkedAtmExample_ABusyNumberRejectsWithItsCause_AndADelayedAnswerWaitsForTheVirtualClock()
     {
         var sandbox = await app.NewSandboxAsync(new { profile = "AtmOc3", clock = "virtual" });
-        SandboxApi.Ok(await sandbox.Put("/routes/+15550100", new { outcome = "Busy" }));
-        SandboxApi.Ok(await sandbox.Put("/routes/+15550200", new { outcome = "Reachable", answerDelay = "00:00:02" }));
+        HttpSandbox.Ok(await sandbox.Put("/routes/+15550100", new { outcome = "Busy" }));
+        HttpSandbox.Ok(await sandbox.Put("/routes/+15550200", new { outcome = "Reachable", answerDelay = "00:00:02" }));
         var af = await sandbox.OpenAfAsync();
 
         var busy = await sandbox.Post($"/client/vcs/{await sandbox.CreateVcAsync(af, "busy")}/call", To("+15550100", 4000));
@@ -77,7 +77,7 @@ public sealed class NetworkApiTests(NdisMockApplication app) : IClassFixture<Ndi
     public async Task FailureInjection_IsSetAndShownThroughBehaviors()
     {
         var sandbox = await app.NewSandboxAsync();
-        SandboxApi.Ok(await sandbox.Put("/behaviors/ProtocolCmMakeCall", new { mode = "Pend", failNext = 1, failStatus = "NDIS_STATUS_INCOMPATABLE_QOS" }));
+        HttpSandbox.Ok(await sandbox.Put("/behaviors/ProtocolCmMakeCall", new { mode = "Pend", failNext = 1, failStatus = "NDIS_STATUS_INCOMPATABLE_QOS" }));
         var af = await sandbox.OpenAfAsync();
 
         var failed = await sandbox.Post($"/client/vcs/{await sandbox.CreateVcAsync(af)}/call");

@@ -67,7 +67,7 @@ public sealed class PagingTests(NdisMockApplication app) : IClassFixture<NdisMoc
         var sandbox = await app.NewSandboxAsync();
         foreach (var address in new[] { "47.01", "47.02", "47.03" })
         {
-            SandboxApi.Ok(await sandbox.Put($"/routes/{address}", new { outcome = "Busy" }));
+            HttpSandbox.Ok(await sandbox.Put($"/routes/{address}", new { outcome = "Busy" }));
         }
 
         for (var i = 0; i < 3; i++)
@@ -108,7 +108,7 @@ public sealed class PagingTests(NdisMockApplication app) : IClassFixture<NdisMoc
         string? after = null;
         for (var page = 0; page < 10; page++)
         {
-            var body = SandboxApi.Ok(await get(after)).Body!;
+            var body = HttpSandbox.Ok(await get(after)).Body!;
             var list = items(body).AsArray();
             Assert.True(list.Count <= 2, $"a page of {list.Count}");
             all.AddRange(list.Select(i => i![field]!.ToString()));

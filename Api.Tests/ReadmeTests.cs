@@ -52,15 +52,15 @@ public sealed partial class ReadmeTests : IAsyncLifetime
         var shown = ReadmeDiagram().Match(readme);
         Assert.True(shown.Success, "README.md has no ```mermaid block after <!-- readme-diagram -->");
         using var http = new HttpClient { BaseAddress = new Uri(_ndis.BaseAddress + "/") };
-        var sandbox = await SandboxApi.CreateAsync(http);
+        var sandbox = await HttpSandbox.CreateAsync(http);
 
         // The README's seed flow, as its curl lines walk it.
         var af = await sandbox.OpenAfAsync("my-af");
         var vc = await sandbox.CreateVcAsync(af, "my-vc");
         var made = (await sandbox.Post($"/client/vcs/{vc}/call"))["pendingOperationId"]!;
-        SandboxApi.Ok(await sandbox.Post($"/pending/{made}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
-        SandboxApi.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{made}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/client/vcs/{vc}/call/close"));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
         var drawn = (await sandbox.GetTextAsync("/diagram", "text/vnd.mermaid")).Text;
 
         // Handles differ per sandbox by their tag (af-TAG-1): the README shows the tag k3x9.

@@ -15,9 +15,9 @@ public sealed class ReportTests(NdisMockApplication app) : IClassFixture<NdisMoc
         var af = await sandbox.OpenAfAsync();
         var vc = await sandbox.ConnectedCallAsync(af);
         var close = await sandbox.Post($"/client/vcs/{vc}/call/close");
-        SandboxApi.Ok(await sandbox.Post($"/pending/{close["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
-        SandboxApi.Ok(await sandbox.Delete($"/client/address-families/{af}"));
+        HttpSandbox.Ok(await sandbox.Post($"/pending/{close["pendingOperationId"]}/complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/address-families/{af}"));
 
         var report = (await sandbox.Get("/report")).Body!;
         var junit = JUnit(await sandbox.GetTextAsync("/report", "application/xml"));
@@ -86,13 +86,13 @@ public sealed class ReportTests(NdisMockApplication app) : IClassFixture<NdisMoc
         var af = await sandbox.OpenAfAsync();
         var vc = await sandbox.CreateVcAsync(af);
         await sandbox.Post($"/client/vcs/{vc}/call");
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate", new { }));
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/make-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/activate", new { }));
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/make-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));
         await sandbox.Post($"/client/vcs/{vc}/call/close");
-        var warned = SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));  // still active: V-CALL-03 warning
-        SandboxApi.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
-        SandboxApi.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
-        SandboxApi.Ok(await sandbox.Delete($"/client/address-families/{af}"));
+        var warned = HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/close-call-complete", new { status = "NDIS_STATUS_SUCCESS" }));  // still active: V-CALL-03 warning
+        HttpSandbox.Ok(await sandbox.Post($"/mcm/vcs/{vc}/deactivate"));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/vcs/{vc}"));
+        HttpSandbox.Ok(await sandbox.Delete($"/client/address-families/{af}"));
 
         var report = (await sandbox.Get("/report")).Body!;
         var junit = JUnit(await sandbox.GetTextAsync("/report", "application/xml"));

@@ -6,8 +6,8 @@ public static class Scenarios
     private static readonly object Success = new { status = "NDIS_STATUS_SUCCESS" };
 
     /// <summary>Each scenario: the sandbox options it needs, and its steps.</summary>
-    public static IReadOnlyDictionary<string, (object Options, Func<SandboxApi, Task> Run)> All { get; } =
-        new Dictionary<string, (object, Func<SandboxApi, Task>)>
+    public static IReadOnlyDictionary<string, (object Options, Func<HttpSandbox, Task> Run)> All { get; } =
+        new Dictionary<string, (object, Func<HttpSandbox, Task>)>
         {
             ["7.1 outgoing call"] = (new { duties = "manual" }, OutgoingCall),
             ["7.2 incoming call"] = (new { }, IncomingCall),
@@ -17,7 +17,7 @@ public static class Scenarios
             ["7.6 AF teardown"] = (new { }, AfTeardown),
         };
 
-    public static async Task OutgoingCall(SandboxApi s)
+    public static async Task OutgoingCall(HttpSandbox s)
     {
         var af = await s.OpenAfAsync("af71");
         var vc = await s.CreateVcAsync(af, "vc71");
@@ -30,7 +30,7 @@ public static class Scenarios
         await Ok(s.Delete($"/client/vcs/{vc}"));
     }
 
-    public static async Task IncomingCall(SandboxApi s)
+    public static async Task IncomingCall(HttpSandbox s)
     {
         var af = await s.OpenAfAsync("af72");
         var sap = (await Ok(s.Post($"/client/address-families/{af}/saps", new { protocolSapContext = "sap72", sap = new { sapType = "Nsap", value = "47.72" } })))["ndisSapHandle"];
@@ -43,7 +43,7 @@ public static class Scenarios
         await Ok(s.Post($"/client/vcs/{rejected}/incoming-call/complete", new { status = "NDIS_STATUS_NOT_SUPPORTED" }));
     }
 
-    public static async Task RemoteClose(SandboxApi s)
+    public static async Task RemoteClose(HttpSandbox s)
     {
         var vc = await s.ConnectedCallAsync(await s.OpenAfAsync("af73"));
         await Ok(s.Post($"/mcm/vcs/{vc}/incoming-close", new { status = "NDIS_STATUS_SUCCESS", closeData = "bye" }));
@@ -52,7 +52,7 @@ public static class Scenarios
         await Ok(s.Delete($"/client/vcs/{vc}"));
     }
 
-    public static async Task Multipoint(SandboxApi s)
+    public static async Task Multipoint(HttpSandbox s)
     {
         var vc = await s.CreateVcAsync(await s.OpenAfAsync("af74"), "vc74");
         var p1 = (await Ok(s.Post($"/client/vcs/{vc}/call", new { protocolPartyContext = "p1" })))["ndisPartyHandle"];
@@ -67,7 +67,7 @@ public static class Scenarios
         await Ok(s.Delete($"/client/vcs/{vc}"));
     }
 
-    public static async Task McmVcReuse(SandboxApi s)
+    public static async Task McmVcReuse(HttpSandbox s)
     {
         var af = await s.OpenAfAsync("af75");
         var sap = (await Ok(s.Post($"/client/address-families/{af}/saps", new { sap = new { sapType = "E164", value = "+1555" } })))["ndisSapHandle"];
@@ -87,7 +87,7 @@ public static class Scenarios
         await Ok(s.Delete($"/mcm/vcs/{vc}"));
     }
 
-    public static async Task AfTeardown(SandboxApi s)
+    public static async Task AfTeardown(HttpSandbox s)
     {
         await Ok(s.Put("/behaviors/ProtocolCmCloseAf", new { mode = "Pend" }));
         var af = await s.OpenAfAsync("af76");
@@ -101,5 +101,5 @@ public static class Scenarios
         await Ok(s.Post($"/client/address-families/{af}/close-notification/complete", Success));
     }
 
-    private static async Task<Reply> Ok(Task<Reply> reply) => SandboxApi.Ok(await reply);
+    private static async Task<Reply> Ok(Task<Reply> reply) => HttpSandbox.Ok(await reply);
 }

@@ -14,6 +14,18 @@ public sealed class TestingKitTests : IAsyncLifetime
     public async Task DisposeAsync() => await _ndis.DisposeAsync();
 
     [Fact]
+    public async Task AlwaysPend_OpenPends_AndProtocolClOpenAfCompleteExArrives()
+    {
+        await using var sandbox = await _ndis.CreateSandboxAsync(alwaysPend: true);
+
+        var af = await sandbox.Client.OpenAddressFamilyAsync(clientAfContext: "my-af");
+
+        var opened = await sandbox.Events.WaitForAsync<ProtocolClOpenAfCompleteEx>(e => e.ClientAfContext == "my-af");
+        Assert.True(af.Pended);
+        Assert.Equal((NdisStatusName.NDIS_STATUS_SUCCESS, af.NdisAfHandle), (opened.Status, opened.NdisAfHandle));
+    }
+
+    [Fact]
     public async Task SeedFlow_EndsWithProtocolClCloseCallComplete_ForTheVcsContext()
     {
         await using var sandbox = await _ndis.CreateSandboxAsync();

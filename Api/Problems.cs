@@ -13,13 +13,12 @@ internal static class Problems
     public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> ToHttp(
         this Outcome outcome, SandboxScope scope)
     {
-        var response = outcome.ToResponse();
         return outcome.Kind switch
         {
             OutcomeKind.Refused => Refused(outcome.Violation!),
-            OutcomeKind.Pended => TypedResults.Accepted(PendingLocation(scope, outcome.PendingOperationId!), response),
-            _ when outcome.Created => TypedResults.Created(SandboxLocation(scope), response),
-            _ => TypedResults.Ok(response),
+            OutcomeKind.Pended => TypedResults.Accepted(PendingLocation(scope, outcome.PendingOperationId!), outcome.ToResponse()),
+            _ when outcome.Created => TypedResults.Created(SandboxLocation(scope), outcome.ToResponse()),
+            _ => TypedResults.Ok(outcome.ToResponse()),
         };
     }
 
@@ -56,7 +55,6 @@ internal static class Problems
         Refusal.Argument => StatusCodes.Status400BadRequest,
         Refusal.UnknownHandle => StatusCodes.Status404NotFound,
         Refusal.StaleHandle => StatusCodes.Status410Gone,
-        Refusal.Quota => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status409Conflict,
     };
 

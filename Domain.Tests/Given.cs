@@ -10,8 +10,12 @@ internal static class Given
 
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
-    public static Sandbox Sandbox(McmDuties duties = McmDuties.Auto, Strictness strictness = Strictness.Strict, TimeProvider? time = null, AdapterProfile? profile = null) =>
-        new(new SandboxOptions { Duties = duties, Strictness = strictness, Profile = profile ?? AdapterProfile.AtmOc3 }, time);
+    /// <summary>A sandbox; on <paramref name="time"/>, hosted the way the server hosts one (its due completions armed on that clock).</summary>
+    public static Sandbox Sandbox(McmDuties duties = McmDuties.Auto, Strictness strictness = Strictness.Strict, TimeProvider? time = null, AdapterProfile? profile = null)
+    {
+        var sandbox = new Sandbox(new SandboxOptions { Duties = duties, Strictness = strictness, Profile = profile ?? AdapterProfile.AtmOc3 }, time);
+        return time is null ? sandbox : TestHost.Arm(sandbox, time);
+    }
 
     public static string OpenAf(this Sandbox sandbox, string context = "af-ctx", CoAddressFamily? family = null) =>
         Handle(sandbox.NdisClOpenAddressFamilyEx(family ?? CoAddressFamily.Q2931, context).NdisAfHandle);

@@ -182,7 +182,7 @@ public sealed class NetworkTests
         var later = sandbox.NdisClMakeCall(sandbox.ClientVc(af), To("+15550002"), null);
         clock.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal((OutcomeKind.Completed, status), (atOnce.Kind, atOnce.Status.Name));
+        Assert.Equal((OutcomeKind.Completed, status), (atOnce.Kind, atOnce.Status!.Value.Name));
         Assert.Equal(OutcomeKind.Pended, later.Kind);
         var rejection = sandbox.GetEvents(0).Single(e => e.Name == EventName.ProtocolClMakeCallComplete);
         Assert.Equal((status, (byte?)cause, later.PendingOperationId), (rejection.Status!.Value.Name, rejection.Cause, rejection.PendingOperationId));

@@ -34,8 +34,11 @@ public sealed record Outcome
 {
     public required OutcomeKind Kind { get; init; }
 
-    /// <summary>The NDIS status returned (PENDING when pended; the rule's status, if any, when refused).</summary>
-    public NdisStatus Status { get; init; }
+    /// <summary>
+    /// The NDIS status returned: PENDING when pended, the documented status of a Reject; null when the call was refused
+    /// (an Error), since the WDK forbids it and no status was returned.
+    /// </summary>
+    public NdisStatus? Status { get; init; }
 
     /// <summary>For a refusal: the rule broken.</summary>
     public Violation? Violation { get; init; }

@@ -48,7 +48,7 @@ public sealed partial class Sandbox
             {
                 vc.AddParty(party);
                 _parties.Add(party.Handle, party);
-                var op = Pend(EventName.ProtocolCmAddParty, EventName.NdisMCmAddPartyComplete, Role.Mcm, party.Handle, behavior, vc.Af,
+                var op = Pend(EventName.ProtocolCmAddParty, party.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party.Handle, parameters: parameters);
                 Emit(call with { Status = NdisStatuses.Pending });
                 Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
@@ -83,7 +83,7 @@ public sealed partial class Sandbox
         Require(!status.IsSuccess || callMgrPartyContext is not null, Rules.AddPartyCompleteWithoutContext,
             "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (NdisMCmAddPartyComplete macro).");
 
-        Finish(op, party.Handle);
+        Finish(op);
         var parameters = callParameters ?? op.CallParameters;
         if (status.IsSuccess)
         {
@@ -141,7 +141,7 @@ public sealed partial class Sandbox
             if (behavior.Mode == BehaviorMode.Pend)
             {
                 party.Apply(PartyTrigger.DropPended);
-                var op = Pend(EventName.ProtocolCmDropParty, EventName.NdisMCmDropPartyComplete, Role.Mcm, party.Handle, behavior, vc.Af,
+                var op = Pend(EventName.ProtocolCmDropParty, party.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party.Handle);
                 Emit(call with { Status = NdisStatuses.Pending });
                 Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
@@ -167,7 +167,7 @@ public sealed partial class Sandbox
         var party = PartyOf(partyHandle);
         var op = PendedBy(EventName.ProtocolCmDropParty, party.Handle);
 
-        Finish(op, party.Handle);
+        Finish(op);
         if (status.IsSuccess)
         {
             RetireParties(party);
@@ -209,4 +209,16 @@ public sealed partial class Sandbox
             });
             return Completed(NdisStatuses.Success);
         });
+
+    private void RetireParties(params Party?[] parties)
+    {
+        foreach (var party in parties)
+        {
+            if (party is not null)
+            {
+                _parties.Remove(party.Handle);
+                party.Vc.RemoveParty(party);
+            }
+        }
+    }
 }

@@ -1,12 +1,88 @@
 namespace NdisMock.Domain;
 
+// The pending ledger's side of the sandbox: what each pending handler is completed by, and the completions the MCM
+// makes by itself when they fall due.
 public sealed partial class Sandbox
 {
-    /// <summary>Puts a request in the pending ledger; with a self-completing behavior, arms its timer.</summary>
+    /// <summary>How a request pended by a handler is completed: by which function, whose, and with which of its handles.</summary>
+    private sealed record PendingKind(EventName Completion, Role CompletedBy, Func<Sandbox, PendingOperation, Completing, Outcome> Complete);
+
+    /// <summary>What a completion of a pended request is given: its status, the completer's call parameters, and who calls it.</summary>
+    private readonly record struct Completing(NdisStatus Status, CallParameters? Parameters, bool ByMcmItself);
+
+    /// <summary>
+    /// The one table from each handler that pends to the function that completes it (NdisMCm…Complete for the MCM's
+    /// handlers, NdisCl…Complete for the client's callbacks), passing the handles of the pended request.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<EventName, PendingKind> Completions = new Dictionary<EventName, PendingKind>
+    {
+        [EventName.ProtocolCmOpenAf] = new(EventName.NdisMCmOpenAddressFamilyComplete, Role.Mcm,
+            static (s, op, c) => s.OpenAddressFamilyComplete(c.Status, op.AfHandle, $"cm-{op.AfHandle}")),
+        [EventName.ProtocolCmCloseAf] = new(EventName.NdisMCmCloseAddressFamilyComplete, Role.Mcm,
+            static (s, op, c) => s.CloseAddressFamilyComplete(c.Status, op.AfHandle)),
+        [EventName.ProtocolCmRegisterSap] = new(EventName.NdisMCmRegisterSapComplete, Role.Mcm,
+            static (s, op, c) => s.RegisterSapComplete(c.Status, op.SapHandle, $"cm-{op.SapHandle}")),
+        [EventName.ProtocolCmDeregisterSap] = new(EventName.NdisMCmDeregisterSapComplete, Role.Mcm,
+            static (s, op, c) => s.DeregisterSapComplete(c.Status, op.SapHandle)),
+        [EventName.ProtocolCmMakeCall] = new(EventName.NdisMCmMakeCallComplete, Role.Mcm,
+            static (s, op, c) => s.MakeCallComplete(c.Status, op.VcHandle, op.PartyHandle, PartyContext(op, c), c.Parameters, s.Duties(c), c.Status.IsSuccess ? null : op.Cause)),
+        [EventName.ProtocolCmCloseCall] = new(EventName.NdisMCmCloseCallComplete, Role.Mcm,
+            static (s, op, c) => s.CloseCallComplete(c.Status, op.VcHandle, op.PartyHandle, s.Duties(c))),
+        [EventName.ProtocolCmAddParty] = new(EventName.NdisMCmAddPartyComplete, Role.Mcm,
+            static (s, op, c) => s.AddPartyComplete(c.Status, op.PartyHandle, PartyContext(op, c), c.Parameters)),
+        [EventName.ProtocolCmDropParty] = new(EventName.NdisMCmDropPartyComplete, Role.Mcm,
+            static (s, op, c) => s.DropPartyComplete(c.Status, op.PartyHandle)),
+        [EventName.ProtocolCmModifyCallQoS] = new(EventName.NdisMCmModifyCallQoSComplete, Role.Mcm,
+            static (s, op, c) => s.ModifyCallQoSComplete(c.Status, op.VcHandle, c.Parameters, s.Duties(c))),
+        [EventName.ProtocolClIncomingCall] = new(EventName.NdisClIncomingCallComplete, Role.Client,
+            static (s, op, c) => s.IncomingCallComplete(c.Status, op.VcHandle, c.Parameters)),
+        [EventName.ProtocolClNotifyCloseAf] = new(EventName.NdisClNotifyCloseAddressFamilyComplete, Role.Client,
+            static (s, op, c) => s.NotifyCloseAddressFamilyComplete(op.AfHandle, c.Status)),
+    };
+
+    /// <summary>Raised, under the sandbox's lock, when the earliest due self-completion changed: the host re-arms for it.</summary>
+    public event Action<DateTimeOffset?>? NextDueChanged;
+
+    /// <summary>The earliest time the MCM completes a pended request by itself, or null when none is due.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ledger.NextDue;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Has the MCM complete by itself, in due order, every pended request its behavior completes by <paramref name="now"/>;
+    /// each is tried once, as its own turn. Returns how many were tried. The host calls it when <see cref="NextDue"/> comes.
+    /// </summary>
+    public int CompleteDue(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var dueBefore = _ledger.NextDue;
+            var tried = 0;
+            while (_ledger.TakeFirstDue(now) is { } op)
+            {
+                TurnLocked(op.Completion, () => CompletePending(op, new Completing(op.DueStatus, null, ByMcmItself: true)));
+                tried++;
+            }
+
+            if (_ledger.NextDue != dueBefore)
+            {
+                NextDueChanged?.Invoke(_ledger.NextDue);
+            }
+
+            return tried;
+        }
+    }
+
+    /// <summary>Puts a request in the pending ledger; with a self-completing behavior, with the time it falls due.</summary>
     private PendingOperation Pend(
         EventName handler,
-        EventName completion,
-        Role completedBy,
         string keyHandle,
         HandlerBehavior? behavior = null,
         AddressFamilyOpen? af = null,
@@ -17,7 +93,10 @@ public sealed partial class Sandbox
         long activationCount = 0,
         byte? cause = null)
     {
-        var op = new PendingOperation(_handles.Next(HandleKind.PendingOperation), handler, completion, completedBy, _time.GetUtcNow())
+        var kind = Completions[handler];
+        var now = _time.GetUtcNow();
+        var selfCompletes = behavior is { Mode: BehaviorMode.Pend, CompleteAfter: not null };
+        var op = new PendingOperation(_handles.Next(HandleKind.PendingOperation), handler, keyHandle, kind.Completion, kind.CompletedBy, now)
         {
             Af = af,
             AfHandle = af?.Handle,
@@ -27,43 +106,26 @@ public sealed partial class Sandbox
             CallParameters = parameters,
             ActivationCountAtRequest = activationCount,
             Cause = cause,
+            SelfCompletes = selfCompletes,
+            Due = selfCompletes ? now + behavior!.CompleteAfter!.Value : null,
+            DueStatus = behavior?.Status ?? NdisStatuses.Success,
+            Order = ++_pendedCount,
         };
-        _pendingById.Add(op.Id, op);
-        _pendingByKey.Add((handler, keyHandle), op);
+        _ledger.Add(op);
         if (vc is not null && _vcs.TryGetValue(vc, out var onVc))
         {
             onVc.Pended.Add(op);
         }
 
-        if (behavior is { Mode: BehaviorMode.Pend, CompleteAfter: { } delay })
-        {
-            var status = behavior.Status;
-            op.SelfCompletion = _time.CreateTimer(_ => SelfComplete(op.Id, status), null, delay, Timeout.InfiniteTimeSpan);
-        }
-
         return op;
     }
 
-    private void Finish(PendingOperation op, string keyHandle)
+    private void Finish(PendingOperation op)
     {
-        _pendingById.Remove(op.Id);
-        _pendingByKey.Remove((op.Handler, keyHandle));
+        _ledger.Remove(op);
         if (op.VcHandle is not null && _vcs.TryGetValue(op.VcHandle, out var onVc))
         {
             onVc.Pended.Remove(op);
-        }
-        op.SelfCompletion?.Dispose();
-    }
-
-    /// <summary>The MCM's own completion of a request its behavior pended with a delay.</summary>
-    private void SelfComplete(string id, NdisStatus status)
-    {
-        lock (_gate)
-        {
-            if (_pendingById.TryGetValue(id, out var op))
-            {
-                TurnLocked(op.Completion, () => CompletePending(op, status, parameters: null, byMcmItself: true));
-            }
         }
     }
 
@@ -76,56 +138,21 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            var completing = new Completing(status, callParameters, ByMcmItself: false);
             // An id that names nothing is refused before any completion function is chosen, so it is told as this call.
-            return _pendingById.TryGetValue(pendingOperationId ?? "", out var known)
-                ? TurnLocked(known.Completion, () => CompletePending(known, status, callParameters, byMcmItself: false))
-                : TurnLocked(EventName.NdisMCmCloseCallComplete, () => CompletePending(PendingOf(pendingOperationId), status, callParameters, byMcmItself: false),
+            return _ledger.TryGet(pendingOperationId ?? "", out var known)
+                ? TurnLocked(known.Completion, () => CompletePending(known, completing))
+                : TurnLocked(EventName.NdisMCmCloseCallComplete, () => CompletePending(PendingOf(pendingOperationId), completing),
                     label: nameof(CompletePendingOperation));
         }
     }
 
-    private Outcome CompletePending(PendingOperation op, NdisStatus status, CallParameters? parameters, bool byMcmItself)
-    {
-        var duties = byMcmItself || Options.Duties == McmDuties.Auto;
-        var generatedPartyContext = op.PartyHandle is null || !status.IsSuccess ? null : $"cm-{op.PartyHandle}";
-        return op.Completion switch
-        {
-            EventName.NdisMCmOpenAddressFamilyComplete => OpenAddressFamilyComplete(status, op.AfHandle, $"cm-{op.AfHandle}"),
-            EventName.NdisMCmCloseAddressFamilyComplete => CloseAddressFamilyComplete(status, op.AfHandle),
-            EventName.NdisMCmRegisterSapComplete => RegisterSapComplete(status, op.SapHandle, $"cm-{op.SapHandle}"),
-            EventName.NdisMCmDeregisterSapComplete => DeregisterSapComplete(status, op.SapHandle),
-            EventName.NdisMCmMakeCallComplete => MakeCallComplete(status, op.VcHandle, op.PartyHandle, generatedPartyContext, parameters, duties, status.IsSuccess ? null : op.Cause),
-            EventName.NdisMCmCloseCallComplete => CloseCallComplete(status, op.VcHandle, op.PartyHandle, duties),
-            EventName.NdisMCmAddPartyComplete => AddPartyComplete(status, op.PartyHandle, generatedPartyContext, parameters),
-            EventName.NdisMCmDropPartyComplete => DropPartyComplete(status, op.PartyHandle),
-            EventName.NdisMCmModifyCallQoSComplete => ModifyCallQoSComplete(status, op.VcHandle, parameters, duties),
-            EventName.NdisClIncomingCallComplete => IncomingCallComplete(status, op.VcHandle, parameters),
-            EventName.NdisClNotifyCloseAddressFamilyComplete => NotifyCloseAddressFamilyComplete(op.AfHandle, status),
-            _ => throw new InvalidOperationException($"No completion for {op.Completion}."),
-        };
-    }
+    private Outcome CompletePending(PendingOperation op, Completing completing) => Completions[op.Handler].Complete(this, op, completing);
 
-    public IReadOnlyDictionary<CmHandler, HandlerBehavior> GetBehaviors()
-    {
-        lock (_gate)
-        {
-            return new Dictionary<CmHandler, HandlerBehavior>(_behaviors);
-        }
-    }
+    /// <summary>The MCM's duties run when it completes by itself, or when the sandbox leaves them to it.</summary>
+    private bool Duties(Completing completing) => completing.ByMcmItself || Options.Duties == McmDuties.Auto;
 
-    /// <summary>Sets how a handler answers from now on; returns why it cannot, or null once set.</summary>
-    public string? SetBehavior(CmHandler handler, HandlerBehavior behavior)
-    {
-        ArgumentNullException.ThrowIfNull(behavior);
-        if (behavior.Problem(handler) is { } problem)
-        {
-            return problem;
-        }
-
-        lock (_gate)
-        {
-            _behaviors[handler] = behavior;
-            return null;
-        }
-    }
+    /// <summary>The CallMgrPartyContext NdisMock's MCM gives a party it adds.</summary>
+    private static string? PartyContext(PendingOperation op, Completing completing) =>
+        op.PartyHandle is null || !completing.Status.IsSuccess ? null : $"cm-{op.PartyHandle}";
 }

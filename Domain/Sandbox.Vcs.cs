@@ -163,4 +163,18 @@ public sealed partial class Sandbox
 
     /// <summary>The parameters the adapter profile supplies where the WDK lets the MCM choose.</summary>
     private static CallParameters DefaultParameters(AddressFamilyOpen af) => CallParameterDefaults.For(af.Family.AddressFamily);
+
+    /// <summary>The MCM's duties once a call is gone: deactivate the VC and, if it created the VC, delete it.</summary>
+    private void TidyAfterCall(VirtualConnection vc)
+    {
+        if (vc.Activation == Activation.Active)
+        {
+            Deactivate(vc);
+        }
+
+        if (vc.Creator == VcCreator.Mcm)
+        {
+            DeleteMcmVc(vc);
+        }
+    }
 }

@@ -90,16 +90,18 @@ public sealed class NdisMockServer : IAsyncDisposable
 
     /// <summary>
     /// A new sandbox — one simulated adapter with its MCM — already subscribed to its callbacks. Disposing it deletes it.
+    /// With <paramref name="alwaysPend"/>, every asynchronous client request pends and its completion callback arrives.
     /// </summary>
     public async Task<NdisSandbox> CreateSandboxAsync(
         AdapterProfileName profile = AdapterProfileName.AtmOc3,
         McmDuties duties = McmDuties.Auto,
         Strictness strictness = Strictness.Strict,
         SandboxClock clock = SandboxClock.Host,
+        bool alwaysPend = false,
         CancellationToken cancellationToken = default)
     {
         var created = await NdisCall.Run(() => new NdisMockClient(_http).CreateSandboxAsync(
-            new CreateSandboxRequest { Profile = profile, Duties = duties, Strictness = strictness, Clock = clock }, cancellationToken));
+            new CreateSandboxRequest { Profile = profile, Duties = duties, Strictness = strictness, Clock = clock, AlwaysPend = alwaysPend }, cancellationToken));
         return await NdisSandbox.OpenAsync(Url, created.Result.Id, created.Result.Key, cancellationToken);
     }
 

@@ -137,9 +137,10 @@ public sealed record RulesResponse(IReadOnlyList<RuleResponse> Rules);
 
 internal static class ResponseMapping
 {
+    /// <summary>The answer of a call that was not refused; a refused one answers a problem and has no NDIS status.</summary>
     public static OperationResponse ToResponse(this Outcome outcome) => new(
-        outcome.Status.Name,
-        outcome.Status.Hex,
+        (outcome.Status ?? throw new InvalidOperationException("A refused call answers a problem, not an operation response.")).Name,
+        outcome.Status.Value.Hex,
         outcome.PendingOperationId,
         outcome.NdisAfHandle,
         outcome.NdisSapHandle,

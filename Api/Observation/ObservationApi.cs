@@ -162,7 +162,7 @@ internal static class ObservationApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, aborted))
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, time, aborted))
             {
                 break;
             }

@@ -24,6 +24,9 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 
     public Sandbox Sandbox { get; } = sandbox;
 
+    /// <summary>The host's timer for the completions the sandbox's MCM makes by itself; none on a virtual clock.</summary>
+    public CompletionTimer? Completions { get; init; }
+
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
@@ -120,8 +123,12 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         };
         var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var entry = new SandboxEntry(id, Hash(key), new Sandbox(options, _time), _time.GetUtcNow(),
-            new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time));
+        var sandbox = new Sandbox(options, _time);
+        var entry = new SandboxEntry(id, Hash(key), sandbox, _time.GetUtcNow(),
+            new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time))
+        {
+            Completions = CompletionTimer.For(sandbox, _time),
+        };
         lock (_creating)
         {
             if (_sandboxes.Count >= _limits.MaxSandboxes)
@@ -129,6 +136,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
                 EvictExpired();
                 if (_sandboxes.Count >= _limits.MaxSandboxes)
                 {
+                    entry.Completions?.Dispose();
                     return null;
                 }
             }
@@ -159,11 +167,12 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
 
     public bool Remove(string id)
     {
-        if (!_sandboxes.TryRemove(id, out _))
+        if (!_sandboxes.TryRemove(id, out var removed))
         {
             return false;
         }
 
+        removed.Completions?.Dispose();
         _feeds.SandboxRemoved(id, "SandboxDeleted");
         LogRemoved(id, "deleted");
         return true;
@@ -242,6 +251,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     {
         if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
         {
+            entry.Completions?.Dispose();
             _feeds.SandboxRemoved(entry.Id, "SandboxExpired");
             LogRemoved(entry.Id, reason);
         }

@@ -45,7 +45,9 @@ internal sealed class AddressFamilyOpen(string handle, CoAddressFamily family, s
         new(Any, AfTrigger.NotifyClose, Refused: Rules.AddressFamilyNotOpen),
         new([AfState.Open, AfState.CloseNotified], AfTrigger.ClosePended, AfState.ClosePending),
         new(Any, AfTrigger.ClosePended, Refused: Rules.CloseAfWhileBusy),
-        new([AfState.Open, AfState.CloseNotified, AfState.ClosePending], AfTrigger.CloseSucceeded, AfState.Closed),
+        new([AfState.ClosePending], AfTrigger.CloseSucceeded, AfState.Closed),
+        new([AfState.Open, AfState.CloseNotified], AfTrigger.CloseSucceeded, AfState.Closed,
+            Remark: "ProtocolCmCloseAf answered SUCCESS at once; NdisClCloseAddressFamily lets NDIS return it."),
     ]);
 
     public string Handle { get; } = handle;

@@ -41,7 +41,9 @@ internal sealed class ServiceAccessPoint(string handle, AddressFamilyOpen af, Sa
         new([SapState.RegisterPending], SapTrigger.RegisterFailed, SapState.Gone),
         new([SapState.Registered], SapTrigger.DeregisterPended, SapState.DeregisterPending),
         new(Any, SapTrigger.DeregisterPended, Refused: Rules.DeregisterSapNotRegistered),
-        new([SapState.Registered, SapState.DeregisterPending], SapTrigger.DeregisterSucceeded, SapState.Gone),
+        new([SapState.DeregisterPending], SapTrigger.DeregisterSucceeded, SapState.Gone),
+        new([SapState.Registered], SapTrigger.DeregisterSucceeded, SapState.Gone,
+            Remark: "ProtocolCmDeregisterSap answered at once; NdisClDeregisterSap still returns PENDING and NDIS calls ProtocolClDeregisterSapComplete."),
         // PROTOCOL_CL_REGISTER_SAP_COMPLETE: calls may be offered on a SAP whose registration is still pending.
         new([SapState.RegisterPending, SapState.Registered], SapTrigger.Offer),
         new([SapState.DeregisterPending], SapTrigger.Offer, Refused: Rules.DispatchOnDeregisteringSap,

@@ -1,26 +1,30 @@
 using Microsoft.Extensions.Time.Testing;
+using NdisMock.Domain;
+using NdisMock.Hubs;
 
-namespace NdisMock.Domain.Tests;
+namespace NdisMock.Api.Tests;
 
-/// <summary>The journal's bounded wait, on a fake clock.</summary>
-public sealed class WaitTests
+/// <summary>The host's bounded wait for a sandbox's journal (GetEvents' long-poll), on a fake clock.</summary>
+public sealed class JournalWaitTests
 {
     [Fact]
     public async Task Wait_ReturnsAtOnce_WhenAnEventIsAlreadyThere()
     {
-        var sandbox = Given.Sandbox(time: new FakeTimeProvider());
+        var clock = new FakeTimeProvider();
+        var sandbox = new Sandbox(new SandboxOptions(), clock);
 
-        Assert.True(await sandbox.WaitForEventAfterAsync(0, TimeSpan.FromSeconds(5)));
+        Assert.True(await sandbox.WaitForEventAfterAsync(0, TimeSpan.FromSeconds(5), clock));
     }
 
     [Fact]
     public async Task Wait_EndsWhenTheNextEventIsAppended()
     {
-        var sandbox = Given.Sandbox(time: new FakeTimeProvider());
-        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5));
+        var clock = new FakeTimeProvider();
+        var sandbox = new Sandbox(new SandboxOptions(), clock);
+        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5), clock);
         Assert.False(waiting.IsCompleted);
 
-        sandbox.OpenAf();
+        sandbox.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "af-ctx");
 
         Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(10)));
     }
@@ -29,8 +33,8 @@ public sealed class WaitTests
     public async Task Wait_EndsEmpty_WhenTheClockPassesTheTimeout()
     {
         var clock = new FakeTimeProvider();
-        var sandbox = Given.Sandbox(time: clock);
-        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5));
+        var sandbox = new Sandbox(new SandboxOptions(), clock);
+        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5), clock);
 
         clock.Advance(TimeSpan.FromSeconds(4));
         Assert.False(waiting.IsCompleted);
@@ -44,7 +48,7 @@ public sealed class WaitTests
     {
         var host = new FakeTimeProvider();
         var sandbox = new Sandbox(new SandboxOptions { VirtualClock = true }, host);
-        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5));
+        var waiting = sandbox.WaitForEventAfterAsync(sandbox.LastSequence, TimeSpan.FromSeconds(5), host);
 
         host.Advance(TimeSpan.FromSeconds(5));
 

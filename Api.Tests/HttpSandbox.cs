@@ -26,7 +26,7 @@ internal sealed class No5xx : DelegatingHandler
 }
 
 /// <summary>One sandbox of the test server, with its key on every request.</summary>
-public sealed class SandboxApi(HttpClient http, string id, string key)
+public sealed class HttpSandbox(HttpClient http, string id, string key)
 {
     public string Id { get; } = id;
 
@@ -36,11 +36,11 @@ public sealed class SandboxApi(HttpClient http, string id, string key)
 
     public string Path(string relative) => $"/sandboxes/{Id}{relative}";
 
-    public static async Task<SandboxApi> CreateAsync(HttpClient http, object? options = null)
+    public static async Task<HttpSandbox> CreateAsync(HttpClient http, object? options = null)
     {
         var created = await Send(http, HttpMethod.Post, "/sandboxes", options ?? new { }, key: null);
         Assert.Equal(HttpStatusCode.Created, created.Status);
-        return new SandboxApi(http, created["id"]!, created["key"]!);
+        return new HttpSandbox(http, created["id"]!, created["key"]!);
     }
 
     public Task<Reply> Post(string relative, object? body = null) => Send(Http, HttpMethod.Post, Path(relative), body, Key);
