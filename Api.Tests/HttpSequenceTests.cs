@@ -2,7 +2,7 @@ using System.Net;
 
 namespace NdisMock.Api.Tests;
 
-/// <summary>The sequence diagrams of CONDIS.md §7 over HTTP, each checked through GetEvents.</summary>
+/// <summary>The CoNDIS sequences of docs/flows.md over HTTP, each checked through GetEvents.</summary>
 public sealed class HttpSequenceTests(NdisMockApplication app) : IClassFixture<NdisMockApplication>
 {
     private const string Success = "NDIS_STATUS_SUCCESS";

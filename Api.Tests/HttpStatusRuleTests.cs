@@ -2,7 +2,7 @@ using System.Net;
 
 namespace NdisMock.Api.Tests;
 
-/// <summary>Each row of API.md §3: the HTTP status says whether the call was legal, the NDIS status what was answered.</summary>
+/// <summary>Each answer rule of the README ("Using it"): the HTTP status says whether the call was legal, the NDIS status what was answered.</summary>
 public sealed class HttpStatusRuleTests(NdisMockApplication app) : IClassFixture<NdisMockApplication>
 {
     [Fact]

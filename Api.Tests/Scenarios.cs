@@ -1,6 +1,6 @@
 namespace NdisMock.Api.Tests;
 
-/// <summary>The CONDIS.md §7 sequences as REST calls, for tests that watch them from another channel.</summary>
+/// <summary>The CoNDIS sequences of docs/flows.md as REST calls, for tests that watch them from another channel.</summary>
 public static class Scenarios
 {
     private static readonly object Success = new { status = "NDIS_STATUS_SUCCESS" };

@@ -1,6 +1,6 @@
 namespace NdisMock.Api;
 
-/// <summary>What an NDIS operation can answer when the call is legal (API.md §3).</summary>
+/// <summary>What an NDIS operation can answer when the call is legal.</summary>
 [Flags]
 internal enum Answers
 {

@@ -19,8 +19,7 @@ internal static class Hosting
         {
             if (http.Request.ContentLength > max)
             {
-                await Problems.Plain(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                    $"The body is {http.Request.ContentLength} bytes; this instance accepts at most {max} (Sandboxes__MaxRequestBodySize).").ExecuteAsync(http);
+                await ProblemCatalogue.BodyTooLarge(http.Request.ContentLength.Value, max).ExecuteAsync(http);
                 return;
             }
 

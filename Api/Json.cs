@@ -20,9 +20,9 @@ internal static class Json
 }
 
 /// <summary>
-/// The names enums travel under, and the one strict way they are read: a name of the set, in any case (API.md §6). A
+/// The names enums travel under, and the one strict way they are read: a name of the set, in any case. A
 /// number, a comma-joined list ("A,B", which .NET would OR into a third value) or any other text is refused, naming the
-/// allowed values. Role, duties and strictness are spelt in lower case as API.md writes them; the rest as declared.
+/// allowed values. Role, duties and strictness are spelt in lower case, as the README writes them; the rest as declared.
 /// </summary>
 internal static class WireEnum
 {
@@ -124,7 +124,7 @@ internal sealed class AddressFamilyConverter : JsonConverter<AddressFamilyType>
 }
 
 /// <summary>
-/// Reads a [Flags] enum given as a number or as a list of flag names (API.md §7), and writes it as the list of names.
+/// Reads a [Flags] enum given as a number or as a list of flag names, and writes it as the list of names.
 /// </summary>
 internal sealed class FlagsConverter<TEnum> : JsonConverter<TEnum>
     where TEnum : struct, Enum

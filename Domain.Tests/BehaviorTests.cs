@@ -2,7 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace NdisMock.Domain.Tests;
 
-/// <summary>The MCM's scripted handler answers (API.md §6), self-completion on a fake clock, and the duties.</summary>
+/// <summary>The MCM's scripted handler answers, self-completion on a fake clock, and the duties.</summary>
 public sealed class BehaviorTests
 {
     [Fact]

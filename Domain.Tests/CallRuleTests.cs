@@ -1,13 +1,17 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>Calls and parties: R-CALL-*, R-PTY-* and their V-* ids, with the strictness of CONDIS.md §8-2/§8-3.</summary>
+/// <summary>Calls and parties: their V-* ids (docs/rules.md), with the strictness of docs/rules.md#v-call-03 and #v-call-06.</summary>
 public sealed class CallRuleTests
 {
     private static readonly CallParameters Faster = CallParameterDefaults.For(AddressFamilyType.Q2931) with { Flags = CallParameterFlags.QueryCallParameters };
 
-    /// <summary>The parameters as the MCM reports them after granting them: with the VCI the call holds (the first, 32).</summary>
+    /// <summary>
+    /// The parameters as the MCM reports them after granting them: with the VCI the call holds (the first, 32), which the
+    /// MCM filled in, so flagged CALL_PARAMETERS_CHANGED.
+    /// </summary>
     private static readonly CallParameters FasterGranted = Faster with
     {
+        Flags = Faster.Flags | CallParameterFlags.CallParametersChanged,
         MediaParameters = Faster.MediaParameters! with { Atm = Faster.MediaParameters.Atm! with { Vci = 32 } },
     };
 
@@ -358,7 +362,7 @@ public sealed class CallRuleTests
     }
 
     [Fact]
-    public void RemoteDropRace_ClientMayCloseWithTheRemotelyDroppedParty_CONDIS_8_5()
+    public void RemoteDropRace_ClientMayCloseWithTheRemotelyDroppedParty_PROTOCOL_CL_INCOMING_DROP_PARTY()
     {
         var sandbox = Given.Sandbox();
         var (vc, parties) = sandbox.MultipointCall(2);

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>Completion discipline: R-CMP-1…6 and V-CMP-01…07.</summary>
+/// <summary>Completion discipline: V-CMP-01…07 (docs/rules.md).</summary>
 public sealed class CompletionRuleTests
 {
     [Fact]
@@ -49,7 +49,7 @@ public sealed class CompletionRuleTests
     [Fact]
     public void CompletionAfterASynchronousAnswer_IsV_CMP_02()
     {
-        // R-CMP-3: after a non-PENDING answer NDIS calls no completion, so completing it is a double completion.
+        // NdisClMakeCall: after a non-PENDING answer NDIS calls no completion, so completing it is a double completion.
         var sandbox = Given.Sandbox();
         sandbox.SetBehavior(CmHandler.ProtocolCmMakeCall, HandlerBehavior.CompleteWith(NdisStatuses.Success));
         var af = sandbox.OpenAf();

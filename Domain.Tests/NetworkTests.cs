@@ -135,7 +135,7 @@ public sealed class NetworkTests
     }
 
     [Fact]
-    public void QosChangeAndAddParty_ThatDoNotFit_AreRefusedWithCellRateNotAvailable()
+    public void QosChangeAndAddParty_ThatDoNotFit_AreRefused_QosWithFailure_AddPartyWithCellRateNotAvailable()
     {
         var sandbox = new Sandbox(new SandboxOptions { Profile = AdapterProfile.Atm25 });
         var af = sandbox.OpenAf();
@@ -143,7 +143,8 @@ public sealed class NetworkTests
         var made = sandbox.NdisClMakeCall(vc, Cbr(10_000), "p1");
         Given.Ok(sandbox.NdisMCmMakeCallComplete(NdisStatuses.Success, vc, made.NdisPartyHandle, "cm", null));
 
-        Assert.Equal(NdisStatuses.CellrateNotAvailable, sandbox.NdisClModifyCallQoS(vc, Cbr(70_000)).Status);
+        // PROTOCOL_CM_MODIFY_QOS_CALL: the CM restores the VC and answers FAILURE when the network cannot take the change.
+        Assert.Equal(NdisStatuses.Failure, sandbox.NdisClModifyCallQoS(vc, Cbr(70_000)).Status);
         Assert.Equal(NdisStatuses.CellrateNotAvailable, sandbox.NdisClAddParty(vc, "p2", Cbr(70_000)).Status);
         Assert.Equal(OutcomeKind.Pended, sandbox.NdisClModifyCallQoS(vc, Cbr(50_000)).Kind);
     }

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>Address families, SAPs and VCs: R-AF-*, R-SAP-*, R-VC-* and their V-* ids.</summary>
+/// <summary>Address families, SAPs and VCs: their V-* ids (docs/rules.md).</summary>
 public sealed class ObjectRuleTests
 {
     [Fact]
@@ -14,7 +14,7 @@ public sealed class ObjectRuleTests
     [Fact]
     public void OperationsOnAnAddressFamilyStillOpening_FailAsV_AF_02()
     {
-        // R-AF-3: nothing may start on an AF until its open completes.
+        // NdisClOpenAddressFamilyEx: nothing may start on an AF until its open completes.
         var sandbox = Given.Sandbox();
         sandbox.SetBehavior(CmHandler.ProtocolCmOpenAf, HandlerBehavior.Pend());
         var af = sandbox.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "c").NdisAfHandle!;
@@ -36,7 +36,8 @@ public sealed class ObjectRuleTests
         var callback = sandbox.GetEvents(0)[^1];
         Assert.Equal((EventName.ProtocolClOpenAfCompleteEx, NdisStatuses.Resources, (string?)null), (callback.Name, callback.Status, callback.NdisAfHandle));
         sandbox.Rejected("V-AF-02", NdisStatuses.Failure, s => s.NdisCoCreateVc(af, "v"));
-        sandbox.Refused("V-AF-04", s => s.NdisMCmCreateVc(af, null, null));
+        // NdisMCmCreateVc documents NDIS_STATUS_FAILURE for an AF handle that is not valid.
+        sandbox.Rejected("V-VC-01", NdisStatuses.Failure, s => s.NdisMCmCreateVc(af, null, null));
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class ObjectRuleTests
     [Fact]
     public void ClosingAnAddressFamilyThatStillHasObjects_FailsAsV_AF_06_UnlessTheMcmPends()
     {
-        // R-AF-5 and R-AF-8.
+        // PROTOCOL_CL_CLOSE_AF_COMPLETE and "Closing an Address Family in a CoNDIS Client".
         var sandbox = Given.Sandbox();
         var af = sandbox.OpenAf();
         sandbox.ClientVc(af);
@@ -113,7 +114,7 @@ public sealed class ObjectRuleTests
     }
 
     [Fact]
-    public void SapInUseStatus_IsConfigurable_CONDIS_8_6()
+    public void SapInUseStatus_IsConfigurable_PROTOCOL_CM_REG_SAP()
     {
         var sandbox = new Sandbox(new SandboxOptions { SapInUseStatus = NdisStatuses.SapInUse });
         Given.Ok(sandbox.NdisClRegisterSap(sandbox.OpenAf("a"), "s1", Given.AtmSap));
@@ -183,7 +184,7 @@ public sealed class ObjectRuleTests
     }
 
     [Fact]
-    public void DispatchOnASapThatIsLeaving_OrAnotherClients_IsV_SAP_01()
+    public void DispatchOnASapThatIsLeaving_IsRejectedAsV_SAP_04_AndOnAnotherClients_IsV_SAP_01()
     {
         var sandbox = Given.Sandbox();
         sandbox.SetBehavior(CmHandler.ProtocolCmDeregisterSap, HandlerBehavior.Pend());
@@ -194,7 +195,7 @@ public sealed class ObjectRuleTests
         var other = sandbox.OpenAf("b");
         var othersSap = sandbox.NdisClRegisterSap(other, "s", new Sap(SapType.E164, "+15551234")).NdisSapHandle!;
 
-        sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(leaving, vc, null));
+        sandbox.Rejected("V-SAP-04", NdisStatuses.Failure, s => s.NdisMCmDispatchIncomingCall(leaving, vc, null));
         sandbox.Refused("V-SAP-01", s => s.NdisMCmDispatchIncomingCall(othersSap, vc, null));
     }
 

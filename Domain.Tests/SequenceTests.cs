@@ -1,6 +1,6 @@
 namespace NdisMock.Domain.Tests;
 
-/// <summary>The sequence diagrams of CONDIS.md §7, each run through the Domain with its journal checked in order.</summary>
+/// <summary>The CoNDIS sequences of docs/flows.md, each run through the Domain with its journal checked in order.</summary>
 public sealed class SequenceTests
 {
     [Fact]
@@ -362,7 +362,7 @@ public sealed class SequenceTests
                 "NdisMCmDeactivateVc Mcm SUCCESS",
                 "NdisMCmCloseCallComplete Mcm SUCCESS", "ProtocolClCloseCallComplete Client SUCCESS",
                 "NdisCoDeleteVc Client SUCCESS", "ProtocolCoDeleteVc Mcm SUCCESS",
-                "NdisClDeregisterSap Client SUCCESS", "ProtocolCmDeregisterSap Mcm SUCCESS",
+                "NdisClDeregisterSap Client PENDING", "ProtocolCmDeregisterSap Mcm SUCCESS", "ProtocolClDeregisterSapComplete Client SUCCESS",
                 "NdisClCloseAddressFamily Client PENDING", "ProtocolCmCloseAf Mcm PENDING",
                 "NdisMCmCloseAddressFamilyComplete Mcm SUCCESS", "ProtocolClCloseAfComplete Client SUCCESS",
                 "NdisClNotifyCloseAddressFamilyComplete Client SUCCESS", "ProtocolCmNotifyCloseAfComplete Mcm SUCCESS",

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-/// <summary>The MCM handlers whose answer a sandbox lets its user script (API.md §6).</summary>
+/// <summary>The MCM handlers whose answer a sandbox lets its user script.</summary>
 public enum CmHandler
 {
     ProtocolCmOpenAf,
@@ -13,10 +13,10 @@ public enum CmHandler
     ProtocolCmDropParty,
     ProtocolCmModifyCallQoS,
 
-    /// <summary>The MCM's answer to a client's NdisCoCreateVc; must be synchronous (R-CMP-5).</summary>
+    /// <summary>The MCM's answer to a client's NdisCoCreateVc; must be synchronous (PROTOCOL_CO_CREATE_VC).</summary>
     ProtocolCoCreateVc,
 
-    /// <summary>The MCM's answer to a client's NdisCoDeleteVc; must be synchronous (R-CMP-5).</summary>
+    /// <summary>The MCM's answer to a client's NdisCoDeleteVc; must be synchronous (PROTOCOL_CO_CREATE_VC).</summary>
     ProtocolCoDeleteVc,
 }
 
@@ -71,7 +71,7 @@ public sealed record HandlerBehavior(
 
         if (Mode == BehaviorMode.Pend && Status.IsPending)
         {
-            return "The self-completion status must not be NDIS_STATUS_PENDING (R-CMP-1).";
+            return "The self-completion status must not be NDIS_STATUS_PENDING (the completion pages).";
         }
 
         if (CompleteAfter is { } delay && (delay < TimeSpan.Zero || delay > MaxDelay))
@@ -103,13 +103,13 @@ public sealed record HandlerBehavior(
         if (handler is CmHandler.ProtocolCmCloseAf or CmHandler.ProtocolCmDeregisterSap
             && Mode == BehaviorMode.Pend && CompleteAfter is not null && !Status.IsSuccess)
         {
-            return $"A pended {handler} completes with NDIS_STATUS_SUCCESS only (R-CMP-4).";
+            return $"A pended {handler} completes with NDIS_STATUS_SUCCESS only (NdisMCmCloseAddressFamilyComplete macro).";
         }
 
         return null;
     }
 
-    /// <summary>The defaults of API.md §6: signalling handlers pend, AF and SAP handlers succeed at once.</summary>
+    /// <summary>The defaults: signalling handlers pend, AF and SAP handlers succeed at once.</summary>
     public static IReadOnlyDictionary<CmHandler, HandlerBehavior> Defaults { get; } = new Dictionary<CmHandler, HandlerBehavior>
     {
         [CmHandler.ProtocolCmOpenAf] = CompleteWith(NdisStatuses.Success),

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace NdisMock.Domain;
 
 /// <summary>
-/// The one strict way a name of an enum is read (API.md §6): a declared name, in any case. Numbers and comma-joined
+/// The one strict way a name of an enum is read: a declared name, in any case. Numbers and comma-joined
 /// names (which <see cref="Enum.TryParse{TEnum}(string?, bool, out TEnum)"/> would OR into another value) are not names.
 /// Built once per enum, so reading allocates nothing.
 /// </summary>

@@ -16,7 +16,7 @@ public readonly record struct NdisStatus(uint Code, string Name)
 }
 
 /// <summary>
-/// The one catalogue of NDIS status codes NdisMock speaks (CONDIS.md §4). Values are those of the WDK's
+/// The one catalogue of NDIS status codes NdisMock speaks. Values are those of the WDK's
 /// ndis.h, resolved through ntstatus.h where ndis.h defines an alias.
 /// </summary>
 public static class NdisStatuses

@@ -43,7 +43,7 @@ internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
         var extra = Demand(parameters) - (held?.Amount ?? 0);
         if (extra > profile.Capacity - _reserved)
         {
-            // An ATM switch refuses with "user cell rate not available" (CONDIS.md §4.2); an ISDN MCM has no channel left.
+            // An ATM switch refuses with "user cell rate not available" (NDIS_STATUS_CELLRATE_NOT_AVAILABLE); an ISDN MCM has no channel left.
             return profile.Medium == Medium.Atm ? NdisStatuses.CellrateNotAvailable : NdisStatuses.Resources;
         }
 

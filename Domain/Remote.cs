@@ -64,7 +64,7 @@ public static class Q2931Causes
     public const byte AalParametersUnsupported = 0x5D;
 
     /// <summary>
-    /// The NDIS status for a cause: the CoNDIS codes whose header comments name a cause (CONDIS.md §4.2), SUCCESS for
+    /// The NDIS status for a cause: the CoNDIS codes whose ndis.h comments name a cause, SUCCESS for
     /// normal clearing, INVALID_ADDRESS for an unallocated number, FAILURE otherwise.
     /// </summary>
     public static NdisStatus ToStatus(byte cause) => cause switch

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Address families (CONDIS.md §2.1 rows A1–A4, §3.1) and SAPs (rows B1–B2, §3.2).
+// Address families (docs/state-machines.md#af) and SAPs (docs/state-machines.md#sap).
 public sealed partial class Sandbox
 {
     /// <summary>The MCM registers an address family on its adapter (done for Q.2931 and TAPI at creation).</summary>
@@ -30,11 +30,11 @@ public sealed partial class Sandbox
             {
                 Name = EventName.NdisClOpenAddressFamilyEx, Role = Role.Client, AddressFamily = addressFamily, ClientAfContext = clientAfContext,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClOpenAfCompleteEx, Role = Role.Client, ClientAfContext = clientAfContext };
             if (!_registered.Contains(addressFamily.AddressFamily))
             {
                 // NdisClOpenAddressFamilyEx: FAILURE when the AF is not registered on that miniport.
-                Emit(call with { Status = NdisStatuses.Failure });
-                return Completed(NdisStatuses.Failure);
+                return Answered(NdisStatuses.Failure, call, handler: null, callback);
             }
 
             var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
@@ -54,15 +54,17 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                return Answered(behavior.Status, call, handler);
+                return Answered(behavior.Status, call, handler, callback);
             }
 
             af.CallMgrAfContext = $"cm-{af.Handle}";
             af.Apply(AfTrigger.OpenSucceeded);
             _afs.Add(af.Handle, af);
-            Emit(call with { Status = NdisStatuses.Success, NdisAfHandle = af.Handle });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call with { NdisAfHandle = af.Handle }, NdisStatuses.Success, ndisCompletion));
             Emit(handler with { Status = NdisStatuses.Success, CallMgrAfContext = af.CallMgrAfContext });
-            return Completed(NdisStatuses.Success) with { NdisAfHandle = af.Handle, Created = true };
+            return Returned(NdisStatuses.Success, callback with { NdisAfHandle = af.Handle }, ndisCompletion)
+                with { NdisAfHandle = af.Handle, Created = true };
         });
 
     /// <summary>The MCM completes a pended ProtocolCmOpenAf.</summary>
@@ -83,7 +85,7 @@ public sealed partial class Sandbox
         }
         else
         {
-            // R-AF-4: a failed open leaves the handle invalid once the completion returns.
+            // NdisMCmOpenAddressFamilyComplete: a failed open leaves the handle invalid once the completion returns.
             af.Apply(AfTrigger.OpenFailed);
             _afs.Remove(af.Handle);
         }
@@ -107,21 +109,33 @@ public sealed partial class Sandbox
         {
             var af = FindAf(ndisAfHandle);
             var call = new NdisEvent { Name = EventName.NdisClCloseAddressFamily, Role = Role.Client, NdisAfHandle = ndisAfHandle };
-            if (af is null || !af.Allows(AfTrigger.ClosePended))
+            var callback = new NdisEvent { Name = EventName.ProtocolClCloseAfComplete, Role = Role.Client, ClientAfContext = af?.ClientAfContext };
+            // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
+            if (af is null)
             {
-                // PROTOCOL_CL_CLOSE_AF_COMPLETE: FAILURE when the AF is already marked closing (double close).
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is not open (it is {af?.State.ToString() ?? "closed"}).", call);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} is closed.", call, callback);
+            }
+
+            if (RefusedBy(af.RefusalOf(AfTrigger.ClosePended), $"{ndisAfHandle} is not open (it is {af.State}).", call, callback) is { } refused)
+            {
+                return refused;
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseAf);
             var remaining = ObjectsOf(af);
+            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
+            if (remaining > 0 && behavior is { Mode: BehaviorMode.Complete, Status.IsSuccess: false })
+            {
+                // PROTOCOL_CM_CLOSE_AF: an MCM that will not close while calls or SAPs remain answers NOT_ACCEPTED (or its own status).
+                return Answered(behavior.Status, call, handler, callback);
+            }
+
             if (remaining > 0 && behavior.Mode == BehaviorMode.Complete)
             {
                 WarnAboutLingeringMcmVcs(af);
-                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (R-AF-8).", call);
+                return Reject(Rules.CloseAfWhileBusy, $"{ndisAfHandle} still has {remaining} SAP(s) or VC(s); close calls, deregister SAPs and delete VCs first (Closing an Address Family in a CoNDIS Client).", call, callback);
             }
 
-            var handler = new NdisEvent { Name = EventName.ProtocolCmCloseAf, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext };
             if (behavior.Mode == BehaviorMode.Pend)
             {
                 af.Apply(AfTrigger.ClosePended);
@@ -131,13 +145,13 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 CloseAf(af);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
     private int ObjectsOf(AddressFamilyOpen af) =>
@@ -147,11 +161,11 @@ public sealed partial class Sandbox
     {
         foreach (var vc in _vcs.Values.Where(v => v.Af == af && v.Creator == VcCreator.Mcm && !v.HasCall))
         {
-            if (vc.OfferRejected && vc.Activation == Activation.Active)
+            if (vc.Call.OfferRejected && vc.Activation == Activation.Active)
             {
                 Warn(Rules.RejectedOfferVcLingers, $"VC {vc.Handle}: the client rejected its offer, and the MCM neither deactivated nor deleted it.");
             }
-            else if (vc.Call == CallState.Closed)
+            else if (vc.Call.State == CallState.Closed)
             {
                 Warn(Rules.McmVcNotDeleted, $"VC {vc.Handle}: its call closed, and the MCM neither deleted nor reused it.");
             }
@@ -196,9 +210,9 @@ public sealed partial class Sandbox
         {
             var af = AfForMcm(ndisAfHandle);
             var call = new NdisEvent { Name = EventName.NdisMCmNotifyCloseAddressFamily, Role = Role.Mcm, NdisAfHandle = af.Handle };
-            if (!af.Allows(AfTrigger.NotifyClose))
+            if (RefusedBy(af.RefusalOf(AfTrigger.NotifyClose), $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call) is { } refused)
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"{af.Handle} is {af.State}; only an open address family can be asked to close.", call);
+                return refused;
             }
 
             RequirePendingRoom();
@@ -224,6 +238,10 @@ public sealed partial class Sandbox
         // The client may use the handle here even after NdisClCloseAddressFamily (PROTOCOL_CL_NOTIFY_CLOSE_AF).
         Require(_handles.WasIssued(HandleKind.Af, afHandle!), Rules.UnknownHandle, $"{afHandle} is not an NdisAfHandle of this sandbox.");
         var op = PendedBy(EventName.ProtocolClNotifyCloseAf, afHandle!);
+        // PROTOCOL_CL_NOTIFY_CLOSE_AF: the client tears down and closes the AF, then completes with SUCCESS.
+        var stillOpen = _afs.TryGetValue(afHandle!, out var af) && af.State != AfState.ClosePending;
+        Require(!(status.IsSuccess && stillOpen), Rules.NotifyCloseCompleteWhileOpen,
+            $"{afHandle} is still open; close it with NdisClCloseAddressFamily before completing the notification with NDIS_STATUS_SUCCESS.");
 
         Finish(op, afHandle!);
         Emit(new NdisEvent
@@ -250,9 +268,10 @@ public sealed partial class Sandbox
             {
                 Name = EventName.NdisClRegisterSap, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolSapContext = protocolSapContext, Sap = sap,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClRegisterSapComplete, Role = Role.Client, ProtocolSapContext = protocolSapContext, Sap = sap };
             if (af is not { IsOpen: true })
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (R-AF-3).", call);
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (NdisClOpenAddressFamilyEx function).", call, callback);
             }
 
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
@@ -261,7 +280,7 @@ public sealed partial class Sandbox
                 Name = EventName.ProtocolCmRegisterSap, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext, Sap = sap, NdisSapHandle = entry.Handle,
             };
 
-            // The MCM refuses a SAP it cannot parse, or one another client holds (PROTOCOL_CM_REG_SAP, R-SAP-1).
+            // The MCM refuses a SAP it cannot parse, or one another client holds (PROTOCOL_CM_REG_SAP).
             var refusal = !SapFits(af, sap) ? NdisStatuses.InvalidData
                 : HolderOf(sap, af) is not null ? Options.SapInUseStatus
                 : (NdisStatus?)null;
@@ -278,15 +297,17 @@ public sealed partial class Sandbox
             var status = refusal ?? behavior.Status;
             if (!status.IsSuccess)
             {
-                return Answered(status, call, handler);
+                return Answered(status, call, handler, callback);
             }
 
             entry.CallMgrSapContext = $"cm-{entry.Handle}";
             entry.Apply(SapTrigger.RegisterSucceeded);
             _saps.Add(entry.Handle, entry);
-            Emit(call with { Status = status, NdisSapHandle = entry.Handle });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call with { NdisSapHandle = entry.Handle }, status, ndisCompletion));
             Emit(handler with { Status = status, CallMgrSapContext = entry.CallMgrSapContext });
-            return Completed(status) with { NdisSapHandle = entry.Handle, Created = true };
+            return Returned(status, callback with { NdisSapHandle = entry.Handle }, ndisCompletion)
+                with { NdisSapHandle = entry.Handle, Created = true };
         });
 
     private static bool SapFits(AddressFamilyOpen af, Sap sap) => af.Family.AddressFamily switch
@@ -342,9 +363,10 @@ public sealed partial class Sandbox
         {
             var sap = SapOf(ndisSapHandle);
             var call = new NdisEvent { Name = EventName.NdisClDeregisterSap, Role = Role.Client, NdisSapHandle = sap.Handle };
-            if (!sap.Allows(SapTrigger.DeregisterPended))
+            var callback = new NdisEvent { Name = EventName.ProtocolClDeregisterSapComplete, Role = Role.Client, ProtocolSapContext = sap.ProtocolSapContext };
+            if (RefusedBy(sap.RefusalOf(SapTrigger.DeregisterPended), $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call, callback) is { } refused)
             {
-                return Reject(Rules.DeregisterSapNotRegistered, $"SAP {sap.Handle} is {sap.State}; only a registered SAP can be deregistered.", call);
+                return refused;
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDeregisterSap);
@@ -358,14 +380,15 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            // NdisClDeregisterSap documents no synchronous success: NDIS returns PENDING and calls ProtocolClDeregisterSapComplete.
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 sap.Apply(SapTrigger.DeregisterSucceeded);
                 _saps.Remove(sap.Handle);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
     /// <summary>The MCM completes a pended ProtocolCmDeregisterSap; SUCCESS only.</summary>

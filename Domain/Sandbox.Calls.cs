@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Calls (CONDIS.md §2.1 rows D1–D5 and F1–F2, §3.4).
+// Calls (docs/state-machines.md#call): make, offer, connect, close and change QoS.
 public sealed partial class Sandbox
 {
     /// <summary>
@@ -18,17 +18,21 @@ public sealed partial class Sandbox
                 Name = EventName.NdisClMakeCall, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext,
                 ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
             };
+            var callback = new NdisEvent
+            {
+                Name = EventName.ProtocolClMakeCallComplete, Role = Role.Client, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = parameters,
+            };
             if (!vc.Af.IsOpen)
             {
-                return Reject(Rules.AddressFamilyNotOpen, $"The VC's address family {vc.Af.Handle} is {vc.Af.State}.", call);
+                return Reject(Rules.AddressFamilyNotOpen, $"The VC's address family {vc.Af.Handle} is {vc.Af.State}.", call, callback);
             }
 
             if (vc.Creator != VcCreator.Client || !vc.Allows(CallTrigger.MakeCallPended) || vc.Activation == Activation.Active)
             {
-                var why = vc.Creator != VcCreator.Client ? "was created by the MCM (R-CALL-1)"
+                var why = vc.Creator != VcCreator.Client ? "was created by the MCM (NdisClMakeCall function)"
                     : vc.Activation == Activation.Active && !vc.HasCall ? "is still active after its last call"
-                    : $"already hosts a call ({vc.Call}; R-VC-9, R-CALL-7)";
-                return Reject(Rules.MakeCallOnWrongVc, $"VC {vc.Handle} {why}.", call);
+                    : $"already hosts a call ({vc.Call}; a VC hosts a single call)";
+                return Reject(Rules.MakeCallOnWrongVc, $"VC {vc.Handle} {why}.", call, callback);
             }
 
             var handler = new NdisEvent
@@ -38,13 +42,19 @@ public sealed partial class Sandbox
             if (multipoint && !SupportsMultipoint(vc.Af))
             {
                 // PROTOCOL_CM_MAKE_CALL: NOT_SUPPORTED when the medium has no point-to-multipoint calls.
-                return Answered(NdisStatuses.NotSupported, call, handler);
+                return Answered(NdisStatuses.NotSupported, call, handler, callback);
+            }
+
+            if (!Readable(vc.Af, parameters))
+            {
+                // PROTOCOL_CM_MAKE_CALL: NOT_SUPPORTED for call parameters the call manager cannot use.
+                return Answered(NdisStatuses.NotSupported, call, handler, callback);
             }
 
             if (_network.Refusal(vc.Handle, parameters) is { } full)
             {
                 // The MCM's admission control refuses before any signalling: no cell rate, channel or VCI left.
-                var refused = Answered(full, call, handler);
+                var refused = Answered(full, call, handler, callback);
                 vc.Apply(CallTrigger.MakeCallFailed);
                 return refused;
             }
@@ -58,7 +68,7 @@ public sealed partial class Sandbox
             {
                 StartCall(vc, multipoint, party, parameters);
                 vc.Apply(CallTrigger.MakeCallPended);
-                var granted = _network.Reserve(vc.Handle, parameters);
+                var granted = Flagged(parameters, _network.Reserve(vc.Handle, parameters));
                 var op = Pend(EventName.ProtocolCmMakeCall, EventName.NdisMCmMakeCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party?.Handle, parameters: granted, cause: route?.Cause);
                 Emit(call with { Status = NdisStatuses.Pending });
@@ -66,16 +76,17 @@ public sealed partial class Sandbox
                 return Pended(op) with { NdisPartyHandle = party?.Handle, Created = party is not null };
             }
 
-            Emit(call with { Status = behavior.Status });
             if (!behavior.Status.IsSuccess)
             {
-                Emit(handler with { Status = behavior.Status, Cause = route?.Cause });
+                var failed = Answered(behavior.Status, call, handler with { Cause = route?.Cause }, callback with { Cause = route?.Cause });
                 vc.Apply(CallTrigger.MakeCallFailed);
-                return Completed(behavior.Status);
+                return failed;
             }
 
-            // A synchronous success: the MCM negotiated and activated the VC inside its handler (R-VC-3).
-            parameters = _network.Reserve(vc.Handle, parameters);
+            // A synchronous success: the MCM negotiated and activated the VC inside its handler (NdisMCmActivateVc function).
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call, behavior.Status, ndisCompletion));
+            parameters = Flagged(parameters, _network.Reserve(vc.Handle, parameters));
             StartCall(vc, multipoint, party, parameters);
             if (party is not null)
             {
@@ -86,7 +97,8 @@ public sealed partial class Sandbox
             Emit(handler with { Status = behavior.Status, CallMgrPartyContext = party?.CallMgrPartyContext });
             Activate(vc, parameters);
             vc.Apply(CallTrigger.MakeCallSucceeded);
-            return Completed(behavior.Status) with { NdisPartyHandle = party?.Handle, Created = party is not null };
+            return Returned(behavior.Status, callback with { NdisPartyHandle = party?.Handle, CallParameters = parameters }, ndisCompletion)
+                with { NdisPartyHandle = party?.Handle, Created = party is not null };
         });
 
     /// <summary>
@@ -112,6 +124,21 @@ public sealed partial class Sandbox
 
     private bool SupportsMultipoint(AddressFamilyOpen af) =>
         af.Family.AddressFamily == AddressFamilyType.Q2931 && Options.Profile.SupportsMultipoint;
+
+    /// <summary>
+    /// Whether the MCM can read these parameters on this address family: an ATM (Q.2931) MCM has no use for TAPI
+    /// call-manager parameters or ISDN media parameters, and an ISDN (TAPI) one none for Q.2931 or ATM ones.
+    /// </summary>
+    private static bool Readable(AddressFamilyOpen af, CallParameters parameters) => af.Family.AddressFamily == AddressFamilyType.Q2931
+        ? parameters.CallMgrParameters?.Tapi is null && parameters.MediaParameters?.Isdn is null
+        : parameters.CallMgrParameters?.Q2931 is null && parameters.MediaParameters?.Atm is null;
+
+    /// <summary>
+    /// The parameters the MCM hands back, flagged CALL_PARAMETERS_CHANGED when they differ from what the client gave:
+    /// a VCI, B-channels or rates the MCM filled in (PROTOCOL_CL_MAKE_CALL_COMPLETE; "Making a Call").
+    /// </summary>
+    private static CallParameters Flagged(CallParameters given, CallParameters returned) =>
+        returned == given || returned.ParametersChanged ? returned : returned with { Flags = returned.Flags | CallParameterFlags.CallParametersChanged };
 
     private void StartCall(VirtualConnection vc, bool multipoint, Party? initialParty, CallParameters? parameters)
     {
@@ -146,11 +173,11 @@ public sealed partial class Sandbox
         if (_network.HeldBy(vc.Handle) is { } held)
         {
             // The MCM reports the connection it set up: the VPI/VCI or B-channels it allocated.
-            parameters = Network.WithIds(parameters, held);
+            parameters = Flagged(parameters, Network.WithIds(parameters, held));
         }
 
         var mustActivate = status.IsSuccess && vc.Activation == Activation.Inactive;
-        Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (R-CALL-3).");
+        Require(!mustActivate || duties, Rules.MakeCallCompleteInactiveVc, $"VC {vc.Handle} is inactive; call NdisMCmActivateVc before NdisMCmMakeCallComplete(SUCCESS) (NdisMCmMakeCallComplete macro).");
 
         Finish(op, vc.Handle);
         var party = op.PartyHandle is null ? null : _parties[op.PartyHandle];
@@ -176,7 +203,7 @@ public sealed partial class Sandbox
                 Deactivate(vc);
             }
 
-            // R-CALL-5: the party handle is invalid after a failed make call.
+            // NdisMCmMakeCallComplete: the party handle is invalid after a failed make call.
             vc.Apply(CallTrigger.MakeCallFailed);
             RetireParties(party);
             _network.Release(vc.Handle);
@@ -216,24 +243,31 @@ public sealed partial class Sandbox
         {
             var vc = VcOf(ndisVcHandle);
             var named = ndisPartyHandle is null ? null : PartyOf(ndisPartyHandle);
+            // NdisClDropParty: the party handle is invalid for the client as soon as it asks to drop the party.
+            Require(named is not { State: PartyState.DropPending }, Rules.DroppedPartyUsed,
+                $"Party {ndisPartyHandle} is being dropped; its handle became invalid when NdisClDropParty was called.");
             var call = new NdisEvent
             {
                 Name = EventName.NdisClCloseCall, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext,
                 NdisPartyHandle = ndisPartyHandle, ProtocolPartyContext = named?.ProtocolPartyContext, CloseData = closeData,
             };
+            var callback = new NdisEvent
+            {
+                Name = EventName.ProtocolClCloseCallComplete, Role = Role.Client, ProtocolVcContext = vc.ProtocolVcContext, ProtocolPartyContext = named?.ProtocolPartyContext,
+            };
             if (vc.IsClosing)
             {
-                return Reject(Rules.SecondRequestWhilePending, $"A close of VC {vc.Handle} is already pending.", call);
+                return Reject(Rules.SecondRequestWhilePending, $"A close of VC {vc.Handle} is already pending.", call, callback);
             }
 
-            Require(vc.Allows(CallTrigger.ClosePended), Rules.CallInWrongState, $"VC {vc.Handle} has no call to close ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.ClosePended), $"VC {vc.Handle} has no call to close ({vc.Call}).");
             if (vc.IsMultipoint && vc.LiveParties > 1)
             {
-                return Reject(Rules.CloseCallWithParties, $"VC {vc.Handle} still has {vc.LiveParties} parties; drop all but the last first (R-PTY-4).", call);
+                return Reject(Rules.CloseCallWithParties, $"VC {vc.Handle} still has {vc.LiveParties} parties; drop all but the last first (NdisClCloseCall function).", call, callback);
             }
 
             Require(vc.IsMultipoint ? named is not null && named.Vc == vc : named is null, Rules.CloseCompletePartyMismatch,
-                vc.IsMultipoint ? $"Name the last party of VC {vc.Handle}." : "The call is point-to-point: NdisPartyHandle must be NULL (R-CALL-9).");
+                vc.IsMultipoint ? $"Name the last party of VC {vc.Handle}." : "The call is point-to-point: NdisPartyHandle must be NULL (NdisMCmCloseCallComplete macro).");
 
             var handler = new NdisEvent
             {
@@ -242,13 +276,17 @@ public sealed partial class Sandbox
             };
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
-                // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close (R-CALL-11).
-                return Answered(NdisStatuses.InvalidData, call, handler);
+                // PROTOCOL_CM_CLOSE_CALL: INVALID_DATA when the medium cannot send data on close.
+                return Answered(NdisStatuses.InvalidData, call, handler, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmCloseCall);
-            if (behavior.Mode == BehaviorMode.Pend)
+            // PROTOCOL_CM_CLOSE_CALL: an MCM that still owes completions on the call cannot finish the close at once, so
+            // it pends it; V-CMP-03 then holds its close completion, not the client's request (docs/rules.md#v-cmp-03).
+            var owes = OwedOn(vc) is not null;
+            if (behavior.Mode == BehaviorMode.Pend || (owes && behavior.Status.IsSuccess))
             {
+                RequirePendingRoom();
                 vc.Apply(CallTrigger.ClosePended);
                 var op = Pend(EventName.ProtocolCmCloseCall, EventName.NdisMCmCloseCallComplete, Role.Mcm, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: named?.Handle);
@@ -259,26 +297,32 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                return Answered(behavior.Status, call, handler);
+                return Answered(behavior.Status, call, handler, callback);
             }
 
-            RequireNothingElsePending(vc);
-            Answered(behavior.Status, call, handler);
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call, behavior.Status, ndisCompletion));
+            Emit(handler with { Status = behavior.Status });
             if (vc.Activation == Activation.Active)
             {
-                // R-CALL-8: a successful close means the call is closed and the VC deactivated.
+                // PROTOCOL_CL_CLOSE_CALL_COMPLETE: a successful close means the call is closed and the VC deactivated.
                 Deactivate(vc);
             }
 
+            var returned = Returned(behavior.Status, callback, ndisCompletion);
             FinishClose(vc, duties: Options.Duties == McmDuties.Auto);
-            return Completed(behavior.Status);
+            return returned;
         });
 
-    /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
-    private void RequireNothingElsePending(VirtualConnection vc)
-    {
+    /// <summary>A request pended about the call or its parties that the MCM has still to complete, other than the close.</summary>
+    private static PendingOperation? OwedOn(VirtualConnection vc) =>
         // Every request pended about a call or its parties names the VC, so the VC's own list is enough.
-        var abandoned = vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
+        vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
+
+    /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
+    private static void RequireNothingElsePending(VirtualConnection vc)
+    {
+        var abandoned = OwedOn(vc);
         Require(abandoned is null, Rules.PendedRequestAbandoned,
             $"{abandoned?.Handler} ({abandoned?.Id}) on VC {vc.Handle} is still pended; complete it before the call is closed.");
     }
@@ -292,18 +336,19 @@ public sealed partial class Sandbox
         RequireNotPending(status);
         var vc = VcOf(vcHandle);
         var op = PendedBy(EventName.ProtocolCmCloseCall, vc.Handle);
-        // NdisMCmCloseCallComplete: NULL party for point-to-point, the last remaining party for multipoint (R-CALL-9).
+        // NdisMCmCloseCallComplete: NULL party for point-to-point, the last remaining party for multipoint (NdisMCmCloseCallComplete macro).
         Require(partyHandle == op.PartyHandle, Rules.CloseCompletePartyMismatch,
             vc.IsMultipoint ? $"Pass the last remaining party, {op.PartyHandle}, not {partyHandle ?? "NULL"}." : "The call is point-to-point: NdisPartyHandle must be NULL.");
         if (status.IsSuccess)
         {
             RequireNothingElsePending(vc);
             RequireOrderly(duties || vc.Activation == Activation.Inactive, Rules.CloseCompleteWhileActive,
-                $"VC {vc.Handle} is still active; call NdisMCmDeactivateVc before NdisMCmCloseCallComplete(SUCCESS) (R-CALL-8).");
+                $"VC {vc.Handle} is still active; call NdisMCmDeactivateVc before NdisMCmCloseCallComplete(SUCCESS) (PROTOCOL_CM_CLOSE_CALL).");
         }
 
         Finish(op, vc.Handle);
-        var party = partyHandle is null ? null : _parties[partyHandle];
+        // The party is gone if the make call this close interrupted failed meanwhile.
+        var party = partyHandle is null ? null : _parties.GetValueOrDefault(partyHandle);
         if (!status.IsSuccess)
         {
             vc.Apply(CallTrigger.CloseFailed);
@@ -380,14 +425,32 @@ public sealed partial class Sandbox
         {
             var sap = SapOf(ndisSapHandle);
             var vc = VcOf(ndisVcHandle);
-            Require(sap.AcceptsCalls, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
+            var sapRefusal = sap.RefusalOf(SapTrigger.Offer);
+            RequireAllowed(sapRefusal is { Severity: Severity.Error } ? sapRefusal : null, $"SAP {sap.Handle} is {sap.State}; calls go to registered SAPs.");
             Require(sap.Af == vc.Af, Rules.DispatchOnWrongSap, $"SAP {sap.Handle} belongs to {sap.Af.Handle}, but VC {vc.Handle} was created for {vc.Af.Handle}.");
             Require(vc.Creator == VcCreator.Mcm, Rules.DispatchOnWrongVc, $"VC {vc.Handle} was created by the client; the MCM offers calls on VCs it created (NdisMCmCreateVc).");
-            Require(vc.Allows(CallTrigger.Offer), Rules.DispatchOnWrongVc, $"VC {vc.Handle} already hosts a call ({vc.Call}; R-VC-9).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.Offer), $"VC {vc.Handle} already hosts a call ({vc.Call}); a VC hosts a single call.");
             RequirePendingRoom();
+            // NdisClDeregisterSap: the SAP handle is invalid for the client from the moment it asked to deregister.
+            if (RefusedBy(sapRefusal, $"The client is deregistering SAP {sap.Handle}; no call can be offered on it.",
+                new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle, CallParameters = callParameters }) is { } refused)
+            {
+                return refused;
+            }
+
+            if (vc.Af.State == AfState.ClosePending)
+            {
+                // NdisClCloseAddressFamily: the AF handle is invalid for the client from the moment it asked to close.
+                return Reject(Rules.AddressFamilyNotOpen, $"The client is closing address family {vc.Af.Handle}; no call can be offered on it.",
+                    new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCall, Role = Role.Mcm, NdisSapHandle = sap.Handle, NdisVcHandle = vc.Handle, CallParameters = callParameters });
+            }
+
             var duties = Options.Duties == McmDuties.Auto;
             RequireOrderly(duties || vc.Activation == Activation.Active, Rules.DispatchOnWrongVc,
-                $"VC {vc.Handle} is inactive; activate it before dispatching the call (R-CALL-12).");
+                $"VC {vc.Handle} is inactive; activate it before dispatching the call (NdisMCmDispatchIncomingCall macro).");
+            // Lenient ordering lets the deactivation follow the close completion; it may not be skipped before reuse.
+            RequireOrderly(!vc.DeactivationOwed, Rules.CloseCompleteWhileActive,
+                $"VC {vc.Handle} was never deactivated after its last call closed; call NdisMCmDeactivateVc before offering it again (NdisMCmDeactivateVc function).");
 
             var parameters = callParameters ?? vc.ActiveParameters ?? DefaultParameters(vc.Af);
             if (_network.Refusal(vc.Handle, parameters) is { } full)
@@ -433,20 +496,25 @@ public sealed partial class Sandbox
         RequireNotPending(status);
         var vc = VcOf(vcHandle);
         var op = PendedBy(EventName.ProtocolClIncomingCall, vc.Handle);
+        // NdisClIncomingCallComplete: the client negotiates with NdisClModifyCallQoS before it completes the offer.
+        Require(!_pendingByKey.ContainsKey((EventName.ProtocolCmModifyCallQoS, vc.Handle)), Rules.CallInWrongState,
+            $"The QoS change the client asked for on VC {vc.Handle} is still pending; complete the offer once ProtocolClModifyCallQoSComplete has arrived.");
 
         Finish(op, vc.Handle);
-        var parameters = callParameters ?? op.CallParameters;
+        var given = callParameters ?? op.CallParameters;
+        // The MCM takes the client's parameters only when the client flagged them CALL_PARAMETERS_CHANGED.
+        var parameters = given is { ParametersChanged: true } ? given : op.CallParameters;
         Emit(new NdisEvent
         {
             Name = EventName.NdisClIncomingCallComplete, Role = Role.Client, Status = status, NdisVcHandle = vc.Handle,
-            CallParameters = parameters, PendingOperationId = op.Id,
+            CallParameters = given, PendingOperationId = op.Id,
         });
         Emit(new NdisEvent
         {
             Name = EventName.ProtocolCmIncomingCallComplete, Role = Role.Mcm, Status = status, CallMgrVcContext = vc.CallMgrVcContext,
-            NdisVcHandle = vc.Handle, CallParameters = parameters, PendingOperationId = op.Id,
+            NdisVcHandle = vc.Handle, CallParameters = given, PendingOperationId = op.Id,
         });
-        if (vc.Call != CallState.Offered)
+        if (vc.Call.State != CallState.Offered)
         {
             // The remote side already closed the offer (RemoteClosePending): the client's late answer changes nothing.
         }
@@ -457,9 +525,9 @@ public sealed partial class Sandbox
         }
         else
         {
-            // R-CALL-13: on rejection the MCM deactivates its VC and may delete it.
+            // NdisMCmDispatchIncomingCall: on rejection the MCM deactivates its VC and may delete it.
             vc.Apply(CallTrigger.Reject);
-            vc.OfferRejected = true;
+            vc.Call.OfferRejected = true;
             _network.Release(vc.Handle);
             if (Options.Duties == McmDuties.Auto)
             {
@@ -476,7 +544,7 @@ public sealed partial class Sandbox
         {
             var vc = VcOf(ndisVcHandle);
             Require(vc.Creator == VcCreator.Mcm, Rules.ConnectedOnClientVc, $"VC {vc.Handle} was created by the client; its call completes with NdisMCmMakeCallComplete.");
-            Require(vc.Allows(CallTrigger.Connect), Rules.ConnectedWithoutAcceptance, $"The call on VC {vc.Handle} is {vc.Call}, not accepted by the client.");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.Connect), $"The call on VC {vc.Handle} is {vc.Call}, not accepted by the client.");
             Require(vc.Activation == Activation.Active, Rules.VcNotActive, $"VC {vc.Handle} is inactive; a connected call would transfer data on it.");
 
             vc.Apply(CallTrigger.Connect);
@@ -491,9 +559,10 @@ public sealed partial class Sandbox
         Turn(EventName.NdisMCmDispatchIncomingCloseCall, () =>
         {
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Allows(CallTrigger.RemoteClose), Rules.CallInWrongState, $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
-            Require(!vc.IsMultipoint || vc.RemotelyConnectedParties <= 1, Rules.IncomingCloseWithParties,
-                $"VC {vc.Handle} still has {vc.RemotelyConnectedParties} parties; drop them with NdisMCmDispatchIncomingDropParty first (R-PTY-6).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.RemoteClose), $"VC {vc.Handle} has no call the remote side could close ({vc.Call}).");
+            // A party whose add pends is not connected: the remote side may close the call; the add's completion is still owed.
+            Require(!vc.IsMultipoint || vc.ConnectedParties <= 1, Rules.IncomingCloseWithParties,
+                $"VC {vc.Handle} still has {vc.ConnectedParties} connected parties; drop them with NdisMCmDispatchIncomingDropParty first (NdisMCmDispatchIncomingDropParty macro).");
 
             vc.Apply(CallTrigger.RemoteClose);
             Emit(new NdisEvent
@@ -515,23 +584,35 @@ public sealed partial class Sandbox
         {
             ArgumentNullException.ThrowIfNull(callParameters);
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call ({vc.Call}).");
+            // NdisClIncomingCallComplete: a client may negotiate QoS on an offered call before it completes the offer.
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.ModifyQos), $"VC {vc.Handle} has no connected or offered call ({vc.Call}).");
             var call = new NdisEvent
             {
                 Name = EventName.NdisClModifyCallQoS, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = callParameters,
             };
+            var callback = new NdisEvent
+            {
+                Name = EventName.ProtocolClModifyCallQoSComplete, Role = Role.Client, ProtocolVcContext = vc.ProtocolVcContext, CallParameters = callParameters,
+            };
             if (_pendingByKey.ContainsKey((EventName.ProtocolCmModifyCallQoS, vc.Handle)))
             {
-                return Reject(Rules.SecondRequestWhilePending, $"A QoS change of VC {vc.Handle} is already pending.", call);
+                return Reject(Rules.SecondRequestWhilePending, $"A QoS change of VC {vc.Handle} is already pending.", call, callback);
             }
 
             var handler = new NdisEvent
             {
                 Name = EventName.ProtocolCmModifyCallQoS, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle, CallParameters = callParameters,
             };
-            if (_network.Refusal(vc.Handle, callParameters) is { } full)
+            if (!Readable(vc.Af, callParameters))
             {
-                return Answered(full, call, handler);
+                // PROTOCOL_CM_MODIFY_QOS_CALL: INVALID_DATA for call parameters that are illegal or invalid.
+                return Answered(NdisStatuses.InvalidData, call, handler, callback);
+            }
+
+            if (_network.Refusal(vc.Handle, callParameters) is not null)
+            {
+                // PROTOCOL_CM_MODIFY_QOS_CALL: what the network cannot take leaves the VC as it was, and the answer is FAILURE.
+                return Answered(NdisStatuses.Failure, call, handler, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmModifyCallQoS);
@@ -544,16 +625,19 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
-            if (behavior.Status.IsSuccess)
+            if (!behavior.Status.IsSuccess)
             {
-                // R-CALL-17: new parameters take effect through NdisMCmActivateVc.
-                var granted = _network.Reserve(vc.Handle, callParameters);
-                Activate(vc, granted);
-                vc.CallParameters = granted;
+                return Answered(behavior.Status, call, handler, callback);
             }
 
-            return Completed(behavior.Status);
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call, behavior.Status, ndisCompletion));
+            Emit(handler with { Status = behavior.Status });
+            // PROTOCOL_CM_MODIFY_QOS_CALL: new parameters take effect through NdisMCmActivateVc.
+            var granted = Flagged(callParameters, _network.Reserve(vc.Handle, callParameters));
+            Activate(vc, granted);
+            vc.CallParameters = granted;
+            return Returned(behavior.Status, callback with { CallParameters = granted }, ndisCompletion);
         });
 
     /// <summary>The MCM completes a pended ProtocolCmModifyCallQoS.</summary>
@@ -568,12 +652,12 @@ public sealed partial class Sandbox
         var parameters = status.IsSuccess ? callParameters ?? op.CallParameters! : vc.CallParameters;
         var activated = vc.ActivationCount > op.ActivationCountAtRequest && vc.ActiveParameters == parameters;
         Require(!status.IsSuccess || activated || duties, Rules.QosWithoutActivation,
-            $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before completing the QoS change (R-CALL-17).");
+            $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before completing the QoS change (PROTOCOL_CM_MODIFY_QOS_CALL).");
 
         Finish(op, vc.Handle);
         if (status.IsSuccess)
         {
-            parameters = _network.Reserve(vc.Handle, parameters!);
+            parameters = Flagged(parameters!, _network.Reserve(vc.Handle, parameters!));
             if (!activated)
             {
                 Activate(vc, parameters);
@@ -601,11 +685,11 @@ public sealed partial class Sandbox
         {
             ArgumentNullException.ThrowIfNull(callParameters);
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.IncomingQosChange), $"VC {vc.Handle} has no connected call ({vc.Call}).");
             var activated = vc.ActiveParameters == callParameters;
             var duties = Options.Duties == McmDuties.Auto;
             Require(activated || duties, Rules.QosWithoutActivation,
-                $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (R-CALL-18).");
+                $"Activate VC {vc.Handle} with the new parameters (NdisMCmActivateVc) before dispatching the change (NdisMCmDispatchIncomingCallQoSChange macro).");
             if (_network.Refusal(vc.Handle, callParameters) is { } full)
             {
                 Emit(new NdisEvent { Name = EventName.NdisMCmDispatchIncomingCallQoSChange, Role = Role.Mcm, Status = full, NdisVcHandle = vc.Handle, CallParameters = callParameters });

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Parties of multipoint calls (CONDIS.md §2.1 rows E1–E3, §3.5).
+// Parties of multipoint calls (docs/state-machines.md#party).
 public sealed partial class Sandbox
 {
     /// <summary>The client adds a party to its multipoint call; NDIS calls the MCM's ProtocolCmAddParty.</summary>
@@ -8,23 +8,32 @@ public sealed partial class Sandbox
         Turn(EventName.NdisClAddParty, () =>
         {
             var vc = VcOf(ndisVcHandle);
-            Require(vc.Call == CallState.Connected, Rules.CallInWrongState, $"VC {vc.Handle} has no connected call to add a party to ({vc.Call}).");
+            RequireAllowed(vc.Call.RefusalOf(CallTrigger.AddParty), $"VC {vc.Handle} has no connected call to add a party to ({vc.Call}).");
             var parameters = callParameters ?? vc.CallParameters ?? DefaultParameters(vc.Af);
             var call = new NdisEvent
             {
                 Name = EventName.NdisClAddParty, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
             };
+            var callback = new NdisEvent
+            {
+                Name = EventName.ProtocolClAddPartyComplete, Role = Role.Client, ProtocolPartyContext = protocolPartyContext, CallParameters = parameters,
+            };
             if (!vc.IsMultipoint)
             {
-                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (R-PTY-3).", call);
+                return Reject(Rules.AddPartyPointToPoint, $"The call on VC {vc.Handle} is point-to-point; make it with a ProtocolPartyContext to add parties (NdisClAddParty function).", call, callback);
+            }
+
+            var unnamed = new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters };
+            if (!Readable(vc.Af, parameters))
+            {
+                // PROTOCOL_CM_ADD_PARTY: NOT_SUPPORTED for call parameters the call manager cannot use.
+                return Answered(NdisStatuses.NotSupported, call, unnamed, callback);
             }
 
             if (_network.Refusal(vc.Handle, parameters) is { } full)
             {
                 // The new leaf would need more than the call holds and the link has left.
-                Emit(call with { Status = full });
-                Emit(new NdisEvent { Name = EventName.ProtocolCmAddParty, Role = Role.Mcm, Status = full, CallMgrVcContext = vc.CallMgrVcContext, CallParameters = parameters });
-                return Completed(full);
+                return Answered(full, call, unnamed, callback);
             }
 
             var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
@@ -47,16 +56,18 @@ public sealed partial class Sandbox
 
             if (!behavior.Status.IsSuccess)
             {
-                return Answered(behavior.Status, call, handler);
+                return Answered(behavior.Status, call, handler, callback);
             }
 
             party.CallMgrPartyContext = $"cm-{party.Handle}";
             party.Apply(PartyTrigger.AddSucceeded);
             vc.AddParty(party);
             _parties.Add(party.Handle, party);
-            Emit(call with { Status = behavior.Status });
+            var ndisCompletion = NdisCompletion(call.Name);
+            Emit(Returning(call, behavior.Status, ndisCompletion));
             Emit(handler with { Status = behavior.Status, CallMgrPartyContext = party.CallMgrPartyContext });
-            return Completed(behavior.Status) with { NdisPartyHandle = party.Handle, Created = true };
+            return Returned(behavior.Status, callback with { NdisPartyHandle = party.Handle }, ndisCompletion)
+                with { NdisPartyHandle = party.Handle, Created = true };
         });
 
     /// <summary>The MCM completes a pended ProtocolCmAddParty; success needs its CallMgrPartyContext.</summary>
@@ -69,7 +80,7 @@ public sealed partial class Sandbox
         var party = PartyOf(partyHandle);
         var op = PendedBy(EventName.ProtocolCmAddParty, party.Handle);
         Require(!status.IsSuccess || callMgrPartyContext is not null, Rules.AddPartyCompleteWithoutContext,
-            "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (R-PTY-2).");
+            "NdisMCmAddPartyComplete(SUCCESS) must carry a non-NULL CallMgrPartyContext (NdisMCmAddPartyComplete macro).");
 
         Finish(op, party.Handle);
         var parameters = callParameters ?? op.CallParameters;
@@ -101,8 +112,9 @@ public sealed partial class Sandbox
         Turn(EventName.NdisClDropParty, () =>
         {
             var party = PartyOf(ndisPartyHandle);
-            Require(party.State != PartyState.DropPending, Rules.DroppedPartyUsed, $"Party {party.Handle} is already being dropped; its handle became invalid then.");
-            Require(party.Allows(PartyTrigger.DropPended), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can be dropped.");
+            RequireAllowed(party.RefusalOf(PartyTrigger.DropPended), party.State == PartyState.DropPending
+                ? $"Party {party.Handle} is already being dropped; its handle became invalid then."
+                : $"Party {party.Handle} is {party.State}; only a connected party can be dropped.");
             var vc = party.Vc;
             var call = new NdisEvent
             {
@@ -112,15 +124,16 @@ public sealed partial class Sandbox
             {
                 Name = EventName.ProtocolCmDropParty, Role = Role.Mcm, CallMgrPartyContext = party.CallMgrPartyContext, NdisPartyHandle = party.Handle, CloseData = closeData,
             };
+            var callback = new NdisEvent { Name = EventName.ProtocolClDropPartyComplete, Role = Role.Client, ProtocolPartyContext = party.ProtocolPartyContext };
             if (vc.LiveParties <= 1)
             {
-                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (R-PTY-4).", call, handler);
+                return Reject(Rules.DropLastParty, $"Party {party.Handle} is the last of VC {vc.Handle}; close the call with NdisClCloseCall instead (PROTOCOL_CL_DROP_PARTY_COMPLETE).", call, callback, also: handler);
             }
 
             if (closeData is not null && !Options.Profile.SupportsCloseData)
             {
-                // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop (R-CALL-11).
-                return Answered(NdisStatuses.InvalidData, call, handler);
+                // PROTOCOL_CM_DROP_PARTY: INVALID_DATA when the medium cannot send data on a drop.
+                return Answered(NdisStatuses.InvalidData, call, handler, callback);
             }
 
             var behavior = Behavior(CmHandler.ProtocolCmDropParty);
@@ -134,16 +147,16 @@ public sealed partial class Sandbox
                 return Pended(op);
             }
 
-            Answered(behavior.Status, call, handler);
+            var answered = Answered(behavior.Status, call, handler, callback);
             if (behavior.Status.IsSuccess)
             {
                 RetireParties(party);
             }
 
-            return Completed(behavior.Status);
+            return answered;
         });
 
-    /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (R-PTY-7).</summary>
+    /// <summary>The MCM completes a pended ProtocolCmDropParty; after SUCCESS the party handle is dead (NdisMCmDropPartyComplete macro).</summary>
     public Outcome NdisMCmDropPartyComplete(NdisStatus status, string ndisPartyHandle) =>
         Turn(EventName.NdisMCmDropPartyComplete, () => DropPartyComplete(status, ndisPartyHandle));
 
@@ -180,9 +193,9 @@ public sealed partial class Sandbox
         Turn(EventName.NdisMCmDispatchIncomingDropParty, () =>
         {
             var party = PartyOf(ndisPartyHandle);
-            Require(party.Allows(PartyTrigger.RemoteDrop), Rules.CallInWrongState, $"Party {party.Handle} is {party.State}; only a connected party can leave.");
+            RequireAllowed(party.RefusalOf(PartyTrigger.RemoteDrop), $"Party {party.Handle} is {party.State}; only a connected party can leave.");
             Require(party.Vc.RemotelyConnectedParties > 1, Rules.IncomingDropLastParty,
-                $"Party {party.Handle} is the last of VC {party.Vc.Handle}; use NdisMCmDispatchIncomingCloseCall (R-PTY-6).");
+                $"Party {party.Handle} is the last of VC {party.Vc.Handle}; use NdisMCmDispatchIncomingCloseCall (NdisMCmDispatchIncomingDropParty macro).");
 
             party.Apply(PartyTrigger.RemoteDrop);
             Emit(new NdisEvent

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-// Virtual connections (CONDIS.md §2.1 rows C1–C6, §3.3).
+// Virtual connections (docs/state-machines.md#vc).
 public sealed partial class Sandbox
 {
     /// <summary>The client creates a VC for an outgoing call; NDIS calls the MCM's ProtocolCoCreateVc.</summary>
@@ -12,12 +12,12 @@ public sealed partial class Sandbox
             if (af is not { IsOpen: true })
             {
                 // NdisCoCreateVc: FAILURE for an invalid AF handle.
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (R-AF-3).", call);
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (NdisClOpenAddressFamilyEx function).", call);
             }
 
             var behavior = _behaviors[CmHandler.ProtocolCoCreateVc];
             Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
-                "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (R-CMP-5). Set its behavior to Complete.");
+                "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (PROTOCOL_CO_CREATE_VC). Set its behavior to Complete.");
             RequireVcRoom();
 
             var handle = _handles.Next(HandleKind.Vc);
@@ -47,42 +47,30 @@ public sealed partial class Sandbox
             var vc = VcOf(ndisVcHandle);
             Require(vc.Creator == VcCreator.Client, Rules.DeleteByNonCreator, $"VC {vc.Handle} was created by the MCM; only it may delete it (NdisMCmDeleteVc).");
             var call = new NdisEvent { Name = EventName.NdisCoDeleteVc, Role = Role.Client, NdisVcHandle = vc.Handle, ProtocolVcContext = vc.ProtocolVcContext };
-            if (RefuseDeleteOf(vc, call) is { } refused)
+            if (RefusedBy(vc.RefusalOf(VcTrigger.Delete), WhyNotDeleted(vc), call) is { } refused)
             {
                 return refused;
             }
 
             var behavior = _behaviors[CmHandler.ProtocolCoDeleteVc];
             Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
-                "The MCM's ProtocolCoDeleteVc answered NDIS_STATUS_PENDING; it must be synchronous (R-CMP-5). Set its behavior to Complete.");
-            Emit(call with { Status = behavior.Status });
+                "The MCM's ProtocolCoDeleteVc answered NDIS_STATUS_PENDING; it must be synchronous (PROTOCOL_CO_CREATE_VC). Set its behavior to Complete.");
+            Emit(call with { Status = NdisStatuses.Success });
             Emit(new NdisEvent
             {
                 Name = EventName.ProtocolCoDeleteVc, Role = Role.Mcm, Status = behavior.Status, CallMgrVcContext = vc.CallMgrVcContext, NdisVcHandle = vc.Handle,
             });
-            if (behavior.Status.IsSuccess)
-            {
-                _vcs.Remove(vc.Handle);
-            }
-
-            return Completed(behavior.Status);
+            // NdisCoDeleteVc documents no failure of the handler's and leaves the handle invalid when it returns, so the MCM's
+            // failing ProtocolCoDeleteVc is journaled and the VC is deleted all the same (docs/rules.md#v-vc-04).
+            vc.Delete();
+            _vcs.Remove(vc.Handle);
+            return Completed(NdisStatuses.Success);
         });
 
-    /// <summary>R-VC-7: an active VC, or one with a call, cannot be deleted.</summary>
-    private Outcome? RefuseDeleteOf(VirtualConnection vc, NdisEvent call)
-    {
-        if (vc.Activation == Activation.Active)
-        {
-            return Reject(Rules.DeleteActiveVc, $"VC {vc.Handle} is still active; it must be deactivated first.", call);
-        }
-
-        if (vc.HasCall)
-        {
-            return Reject(Rules.DeleteWithCall, $"VC {vc.Handle} still hosts a call ({vc.Call}); close it first.", call);
-        }
-
-        return null;
-    }
+    /// <summary>NdisCoDeleteVc: an active VC, or one with a call, cannot be deleted.</summary>
+    private static string WhyNotDeleted(VirtualConnection vc) => vc.Activation == Activation.Active
+        ? $"VC {vc.Handle} is still active; it must be deactivated first."
+        : $"VC {vc.Handle} still hosts a call ({vc.Call}); close it first.";
 
     /// <summary>The MCM creates a VC for an incoming call; NDIS calls the client's ProtocolCoCreateVc.</summary>
     /// <param name="ndisAfHandle">The client's AF open the incoming call is for.</param>
@@ -91,11 +79,12 @@ public sealed partial class Sandbox
     public Outcome NdisMCmCreateVc(string ndisAfHandle, string? miniportVcContext, string? protocolVcContext) =>
         Turn(EventName.NdisMCmCreateVc, () =>
         {
-            var af = AfForMcm(ndisAfHandle);
-            var call = new NdisEvent { Name = EventName.NdisMCmCreateVc, Role = Role.Mcm, NdisAfHandle = af.Handle, CallMgrVcContext = miniportVcContext };
-            if (!af.IsOpen)
+            var af = FindAf(ndisAfHandle);
+            var call = new NdisEvent { Name = EventName.NdisMCmCreateVc, Role = Role.Mcm, NdisAfHandle = ndisAfHandle, CallMgrVcContext = miniportVcContext };
+            if (af is not { IsOpen: true })
             {
-                return Reject(Rules.CreateVcInvalidAf, $"{af.Handle} is {af.State}; the MCM creates VCs on an open address family.", call);
+                // NdisMCmCreateVc: NDIS_STATUS_FAILURE for an AF handle that is not valid, a closed AF's included.
+                return Reject(Rules.CreateVcInvalidAf, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; the MCM creates VCs on an open address family.", call);
             }
 
             RequireVcRoom();
@@ -118,11 +107,12 @@ public sealed partial class Sandbox
             var vc = VcOf(ndisVcHandle);
             Require(vc.Creator == VcCreator.Mcm, Rules.DeleteByNonCreator, $"VC {vc.Handle} was created by the client; only it may delete it (NdisCoDeleteVc).");
             var call = new NdisEvent { Name = EventName.NdisMCmDeleteVc, Role = Role.Mcm, NdisVcHandle = vc.Handle };
-            return RefuseDeleteOf(vc, call) ?? DeleteMcmVc(vc);
+            return RefusedBy(vc.RefusalOf(VcTrigger.Delete), WhyNotDeleted(vc), call) ?? DeleteMcmVc(vc);
         });
 
     private Outcome DeleteMcmVc(VirtualConnection vc)
     {
+        vc.Delete();
         _vcs.Remove(vc.Handle);
         Emit(new NdisEvent { Name = EventName.NdisMCmDeleteVc, Role = Role.Mcm, Status = NdisStatuses.Success, NdisVcHandle = vc.Handle });
         Emit(new NdisEvent
@@ -132,7 +122,7 @@ public sealed partial class Sandbox
         return Completed(NdisStatuses.Success);
     }
 
-    /// <summary>The MCM activates a VC, or re-activates it with new parameters. Synchronous for an MCM (§8-1).</summary>
+    /// <summary>The MCM activates a VC, or re-activates it with new parameters. Synchronous for an MCM (NdisMCmActivateVc function).</summary>
     public Outcome NdisMCmActivateVc(string ndisVcHandle, CallParameters? callParameters) =>
         Turn(EventName.NdisMCmActivateVc, () =>
         {
@@ -155,10 +145,10 @@ public sealed partial class Sandbox
         Turn(EventName.NdisMCmDeactivateVc, () =>
         {
             var vc = VcOf(ndisVcHandle);
-            if (vc.Activation == Activation.Inactive)
+            if (RefusedBy(vc.RefusalOf(VcTrigger.Deactivate), $"VC {vc.Handle} is already inactive.",
+                new NdisEvent { Name = EventName.NdisMCmDeactivateVc, Role = Role.Mcm, NdisVcHandle = vc.Handle }) is { } refused)
             {
-                return Reject(Rules.DeactivateInactiveVc, $"VC {vc.Handle} is already inactive.",
-                    new NdisEvent { Name = EventName.NdisMCmDeactivateVc, Role = Role.Mcm, NdisVcHandle = vc.Handle });
+                return refused;
             }
 
             Deactivate(vc);

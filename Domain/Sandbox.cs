@@ -161,38 +161,95 @@ public sealed partial class Sandbox
 
     private static RefusedException Refuse(Rule rule, string detail) => new(rule, detail);
 
+    /// <summary>Refuses the current operation with the Error rule a transition table named, if it named one.</summary>
+    private static void RequireAllowed(Rule? refusal, string detail)
+    {
+        if (refusal is not null)
+        {
+            throw Refuse(refusal, detail);
+        }
+    }
+
+    /// <summary>
+    /// The answer to a trigger a transition table refused: a Reject rule's documented status, or an Error rule's
+    /// refusal; null when the table allows the trigger.
+    /// </summary>
+    private Outcome? RefusedBy(Rule? refusal, string detail, NdisEvent call, NdisEvent? callback = null) => refusal switch
+    {
+        null => null,
+        { Severity: Severity.Reject } => Reject(refusal, detail, call, callback),
+        _ => throw Refuse(refusal, detail),
+    };
+
     /// <summary>
     /// Answers the current operation with a Reject-class rule's documented status: the call event is journaled with
-    /// that status (as are any <paramref name="also"/> events), the finding is recorded, and nothing else changes.
+    /// that status (as is <paramref name="also"/>), the finding is recorded, and nothing else changes. With
+    /// <see cref="SandboxOptions.AlwaysPend"/>, an asynchronous request returns PENDING and its
+    /// <paramref name="callback"/> carries the status instead.
     /// </summary>
-    private Outcome Reject(Rule rule, string detail, NdisEvent call, params NdisEvent[] also)
+    private Outcome Reject(Rule rule, string detail, NdisEvent call, NdisEvent? callback = null, NdisEvent? also = null)
     {
         var status = rule.Result ?? NdisStatuses.Failure;
-        Emit(call with { Status = status });
-        foreach (var e in also)
+        var ndisCompletion = callback is not null && Options.AlwaysPend ? _handles.Next(HandleKind.PendingOperation) : null;
+        Emit(Returning(call, status, ndisCompletion));
+        if (also is not null)
         {
-            Emit(e with { Status = status });
+            Emit(also with { Status = status });
         }
 
         var violation = Keep(NewViolation(rule, Severity.Reject, detail));
-        return new Outcome { Kind = OutcomeKind.Completed, Status = status, Violation = violation };
+        return Returned(status, callback, ndisCompletion) with { Violation = violation };
     }
 
     /// <summary>
     /// The call returns what the handler NDIS invoked for it answered: both are journaled with that one status, and the
-    /// call completes with it.
+    /// call completes with it, unless NDIS completes the request itself (<see cref="NdisCompletion"/>): then the call
+    /// returns PENDING and <paramref name="callback"/> follows with the status.
     /// </summary>
-    private Outcome Answered(NdisStatus status, NdisEvent call, NdisEvent handler)
+    private Outcome Answered(NdisStatus status, NdisEvent call, NdisEvent? handler, NdisEvent? callback = null)
     {
-        Emit(call with { Status = status });
-        Emit(handler with { Status = status });
-        return Completed(status);
+        var ndisCompletion = callback is null ? null : NdisCompletion(call.Name);
+        Emit(Returning(call, status, ndisCompletion));
+        if (handler is not null)
+        {
+            Emit(handler with { Status = status });
+        }
+
+        return Returned(status, callback, ndisCompletion);
+    }
+
+    /// <summary>
+    /// When NDIS returns PENDING for a client request whose handler answered at once and delivers the completion
+    /// callback itself, the id that pairs the two; null when the answer is returned as it is. NDIS completes always with
+    /// <see cref="SandboxOptions.AlwaysPend"/>, and for NdisClDeregisterSap, whose page documents no synchronous answer
+    /// but FAILURE for a redundant call (NdisClDeregisterSap function).
+    /// </summary>
+    private string? NdisCompletion(EventName request) =>
+        Options.AlwaysPend || request == EventName.NdisClDeregisterSap ? _handles.Next(HandleKind.PendingOperation) : null;
+
+    /// <summary>The call as journaled: with its handler's answer, or PENDING when NDIS completes it.</summary>
+    private static NdisEvent Returning(NdisEvent call, NdisStatus status, string? ndisCompletion) =>
+        call with { Status = ndisCompletion is null ? status : NdisStatuses.Pending, PendingOperationId = ndisCompletion };
+
+    /// <summary>
+    /// The call's outcome once its handler answered at once: completed with that status, or, when NDIS completes the
+    /// request, pended, with the completion <paramref name="callback"/> journaled now under the call's id.
+    /// </summary>
+    private Outcome Returned(NdisStatus status, NdisEvent? callback, string? ndisCompletion)
+    {
+        if (callback is null || ndisCompletion is null)
+        {
+            return Completed(status);
+        }
+
+        Emit(callback with { Status = status, PendingOperationId = ndisCompletion });
+        return new Outcome { Kind = OutcomeKind.Pended, Status = NdisStatuses.Pending, PendingOperationId = ndisCompletion };
     }
 
     /// <summary>Records a Warning (or, for strictness-dependent rules, a downgraded Error) that lets the call go on.</summary>
     private void Warn(Rule rule, string detail) => _turnWarnings.Add(NewViolation(rule, Severity.Warning, detail));
 
-    /// <summary>For the rules CONDIS.md §8-2/§8-3 leave to strictness: refuse when strict, warn when lenient.</summary>
+    /// <summary>For the ordering rules left to strictness (docs/rules.md#v-call-03, #v-call-06): refuse when strict, warn when lenient.</summary>
     private void RequireOrderly(bool condition, Rule rule, string detail)
     {
         if (condition)

@@ -1,6 +1,6 @@
 namespace NdisMock.Domain;
 
-/// <summary>Who performs the MCM's documented duties around completions (API.md §1).</summary>
+/// <summary>Who performs the MCM's documented duties around completions.</summary>
 public enum McmDuties
 {
     /// <summary>The MCM activates before a successful make-call completion and before an incoming dispatch,
@@ -11,7 +11,7 @@ public enum McmDuties
     Manual,
 }
 
-/// <summary>How the ordering questions of CONDIS.md §8-2 and §8-3 are judged.</summary>
+/// <summary>How the ordering questions the WDK answers two ways are judged (docs/rules.md#v-call-03, #v-call-06).</summary>
 public enum Strictness
 {
     /// <summary>Reference-page order: deactivate before completing a close, activate before dispatching.</summary>
@@ -59,7 +59,7 @@ public sealed record SandboxOptions
 
     public Strictness Strictness { get; init; } = Strictness.Strict;
 
-    /// <summary>What the MCM answers a SAP another client holds: INVALID_DATA per the reference (CONDIS.md §8-6).</summary>
+    /// <summary>What the MCM answers a SAP another client holds: INVALID_DATA per PROTOCOL_CM_REG_SAP.</summary>
     public NdisStatus SapInUseStatus { get; init; } = NdisStatuses.InvalidData;
 
     /// <summary>How many journal events a sandbox keeps.</summary>
@@ -76,4 +76,11 @@ public sealed record SandboxOptions
 
     /// <summary>With a virtual clock, the sandbox's time stands still until AdvanceClock moves it.</summary>
     public bool VirtualClock { get; init; }
+
+    /// <summary>
+    /// Every asynchronous client request returns NDIS_STATUS_PENDING and NDIS delivers its completion callback, even when
+    /// the MCM's handler (or NDIS itself) answers at once, so that each of the client's completion handlers is exercised.
+    /// Off: a synchronous answer is returned as it is wherever the request's page allows that.
+    /// </summary>
+    public bool AlwaysPend { get; init; }
 }

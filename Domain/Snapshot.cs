@@ -9,6 +9,7 @@ public sealed record SandboxSnapshot(
     DateTimeOffset Now,
     McmDuties Duties,
     Strictness Strictness,
+    bool AlwaysPend,
     IReadOnlyList<CoAddressFamily> RegisteredAddressFamilies,
     IReadOnlyList<AddressFamilyView> AddressFamilies,
     IReadOnlyList<SapView> Saps,
@@ -82,6 +83,7 @@ public sealed partial class Sandbox
                 _time.GetUtcNow(),
                 Options.Duties,
                 Options.Strictness,
+                Options.AlwaysPend,
                 [.. _registered.Order().Select(f => f == AddressFamilyType.Q2931 ? CoAddressFamily.Q2931 : CoAddressFamily.Tapi)],
                 [.. _afs.Values.Select(a => new AddressFamilyView(a.Handle, a.Family, a.State, a.ClientAfContext, a.CallMgrAfContext))],
                 [.. _saps.Values.Select(s => new SapView(s.Handle, s.Af.Handle, s.Sap, s.State, s.ProtocolSapContext, s.CallMgrSapContext))],
@@ -92,7 +94,7 @@ public sealed partial class Sandbox
     }
 
     private VcView View(VirtualConnection vc) => new(
-        vc.Handle, vc.Af.Handle, vc.Creator, vc.Activation, vc.Call, vc.IsClosing, vc.IsMultipoint,
+        vc.Handle, vc.Af.Handle, vc.Creator, vc.Activation, vc.Call.State, vc.IsClosing, vc.IsMultipoint,
         _pendingByKey.ContainsKey((EventName.ProtocolCmModifyCallQoS, vc.Handle)),
         vc.ProtocolVcContext, vc.CallMgrVcContext, vc.CallParameters, vc.ActiveParameters,
         [.. vc.Parties.Select(p => new PartyView(p.Handle, p.State, p.ProtocolPartyContext, p.CallMgrPartyContext))]);

@@ -2,7 +2,7 @@ namespace NdisMock.Hubs;
 
 /// <summary>
 /// What a hub subscriber receives: one method per journal event name, spelled exactly as the NDIS function, handler or
-/// callback (API.md §5), each with the event as its single argument; plus <see cref="SubscriptionEnded"/>.
+/// callback, each with the event as its single argument; plus <see cref="SubscriptionEnded"/>.
 /// </summary>
 public interface INdisClient
 {

@@ -83,7 +83,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     }
 
     /// <summary>
-    /// Event names read the one strict way enum names are (API.md §6): a name of <see cref="EventName"/> in any case; a number,
+    /// Event names read the one strict way enum names are: a name of <see cref="EventName"/> in any case; a number,
     /// a comma-joined list or any other text is refused.
     /// </summary>
     private static FrozenSet<EventName> ParseNames(string[]? eventNames)

@@ -8,13 +8,20 @@ namespace NdisMock.Api.Contracts;
 /// <summary>What a new sandbox simulates. Every field is optional.</summary>
 /// <param name="Profile">The adapter: AtmOc3 (default), Atm25, IsdnBri, IsdnPriT1 or IsdnPriE1.</param>
 /// <param name="Duties">Auto (default): the MCM activates, deactivates and deletes by itself. Manual: you do, and the verifier checks the order.</param>
-/// <param name="Strictness">Strict (default) or Lenient, for the ordering questions of CONDIS.md §8-2 and §8-3.</param>
+/// <param name="Strictness">Strict (default) or Lenient, for the ordering questions the WDK's pages answer two ways: deactivate before or after completing a close, activate before dispatching an offer or after its acceptance (docs/rules.md#v-call-03, #v-call-06).</param>
 /// <param name="Clock">Host (default): the sandbox's time is the server's. Virtual: it stands still until AdvanceClock moves it.</param>
+/// <param name="AlwaysPend">
+/// False (default): a client request the MCM answers at once returns that answer, wherever its WDK page allows a synchronous
+/// status (NdisClDeregisterSap never does: it always returns NDIS_STATUS_PENDING and its completion follows). True: every
+/// asynchronous client request returns NDIS_STATUS_PENDING and its completion callback always arrives, so each completion
+/// handler of the client is exercised.
+/// </param>
 public sealed record CreateSandboxRequest(
     [property: MaxLength(32)] string? Profile,
     McmDuties? Duties,
     Strictness? Strictness,
-    SandboxClock? Clock);
+    SandboxClock? Clock,
+    bool? AlwaysPend = null);
 
 public enum SandboxClock
 {
@@ -152,7 +159,7 @@ public sealed record CloseCallCompleteRequest(
     [property: MaxLength(128)] string? NdisPartyHandle);
 
 /// <summary>NdisMCmAddPartyComplete.</summary>
-/// <param name="CallMgrPartyContext">Required on success (R-PTY-2).</param>
+/// <param name="CallMgrPartyContext">Required on success (NdisMCmAddPartyComplete macro).</param>
 public sealed record AddPartyCompleteRequest(
     [property: Required, NdisStatus] string Status,
     [property: MaxLength(256)] string? CallMgrPartyContext,

@@ -49,6 +49,7 @@ public sealed record SandboxListResponse(IReadOnlyList<SandboxSummary> Sandboxes
 /// <param name="Routes">The remote side's rules, by called address.</param>
 /// <param name="VirtualClock">True when the sandbox's time moves only with AdvanceClock.</param>
 /// <param name="Now">The sandbox's time.</param>
+/// <param name="AlwaysPend">True when every asynchronous client request returns NDIS_STATUS_PENDING and its completion callback arrives.</param>
 public sealed record SandboxResponse(
     string Id,
     DateTimeOffset CreatedAt,
@@ -59,6 +60,7 @@ public sealed record SandboxResponse(
     DateTimeOffset Now,
     McmDuties Duties,
     Strictness Strictness,
+    bool AlwaysPend,
     IReadOnlyList<CoAddressFamily> RegisteredAddressFamilies,
     IReadOnlyList<AddressFamilyView> AddressFamilies,
     IReadOnlyList<SapView> Saps,
@@ -144,7 +146,7 @@ internal static class ResponseMapping
         new(v.Sequence, v.JournalSequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
-        id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
+        id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.AlwaysPend, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,
         [.. s.PendingOperations.Select(p => p.ToResponse())], s.Counters);
 
     public static PendingOperationResponse ToResponse(this PendingOperationView p) => new(

@@ -36,9 +36,7 @@ internal static class DiagramApi
         if (after + 1 < sandbox.OldestEventKept)
         {
             var oldest = sandbox.OldestEventKept;
-            return Problems.Plain(StatusCodes.Status410Gone, "Events no longer kept",
-                $"The journal keeps events from {oldest} on; events after {after} up to {oldest - 1} were dropped. Ask for after={oldest - 1} or later.",
-                new Dictionary<string, object?> { ["oldestSequenceKept"] = oldest });
+            return ProblemCatalogue.EventsNoLongerKept(after, oldest);
         }
 
         var events = sandbox.GetEvents(after, max).TakeWhile(e => until is null || e.Sequence <= until).ToList();

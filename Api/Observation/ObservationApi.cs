@@ -55,12 +55,12 @@ internal static class ObservationApi
         app.MapGet("/rules", () => TypedResults.Ok(new RulesResponse([.. Rules.All.Select(r => r.ToResponse())])))
             .WithName("ListRules")
             .WithTags("Observation")
-            .WithSummary("The verifier's rule catalogue (CONDIS.md §6.2 plus NdisMock's own).")
+            .WithSummary("The verifier's rule catalogue (docs/rules.md).")
             .WithDescription("Every rule id a violation or a problem response can name, with its severity, the WDK page it rests on, and for Reject rules the NDIS status returned.");
 
         app.MapGet("/rules/{ruleId}", (string ruleId) => Rules.Find(ruleId) is { } rule
                 ? (Results<Ok<RuleResponse>, ProblemHttpResult>)TypedResults.Ok(rule.ToResponse())
-                : Problems.Plain(StatusCodes.Status404NotFound, "Unknown rule", $"'{ruleId}' is not in the catalogue; GET /rules lists them."))
+                : ProblemCatalogue.UnknownRule(ruleId))
             .WithName("GetRule")
             .WithTags("Observation")
             .WithSummary("One rule of the catalogue: the 'type' of every problem response points here.")
@@ -112,9 +112,7 @@ internal static class ObservationApi
         if (after + 1 < sandbox.OldestEventKept)
         {
             var oldest = sandbox.OldestEventKept;
-            return Problems.Plain(StatusCodes.Status410Gone, "Events no longer kept",
-                $"The journal keeps events from {oldest} on; events after {after} up to {oldest - 1} were dropped. Ask for after={oldest - 1} or later.",
-                new Dictionary<string, object?> { ["oldestSequenceKept"] = oldest });
+            return ProblemCatalogue.EventsNoLongerKept(after, oldest);
         }
 
         // Scan forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, wait
@@ -186,5 +184,5 @@ internal static class ObservationApi
     private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, [AsParameters] SandboxScope scope) =>
         scope.Sandbox.GetPendingOperation(pendingOperationId) is { } op
             ? TypedResults.Ok(op.ToResponse())
-            : Problems.Plain(StatusCodes.Status404NotFound, "No such pending operation", $"'{pendingOperationId}' is not pending: completed, or never issued.");
+            : ProblemCatalogue.NoSuchPendingOperation(pendingOperationId);
 }

@@ -5,7 +5,7 @@ namespace NdisMock.Api.OpenApi;
 
 /// <summary>
 /// The order Swagger UI teaches in: tags as a newcomer meets them, and within each tag the operations in the order a CoNDIS
-/// flow uses them (CONDIS.md §7): open the address family, register a SAP, create a VC, make the call, … close the family;
+/// flow uses them (docs/flows.md): open the address family, register a SAP, create a VC, make the call, … close the family;
 /// the control plane in create → use → delete order. Operations that share a path stay together, as OpenAPI keys them by path.
 /// </summary>
 internal static class Flow

@@ -129,17 +129,16 @@ internal sealed class ResponsesFilter : IOperationFilter
         {
             ["status"] = ["status must be an NDIS status name (NDIS_STATUS_FAILURE) or its eight-digit hex code (0xC0000001)."],
         }).ProblemDetails),
-        401 => Plain(401, "Sandbox key required", "Send the key returned by CreateSandbox in the X-Sandbox-Key header."),
-        403 => Plain(403, "Wrong sandbox key", "The X-Sandbox-Key header does not hold the key of sandbox sbx-3f9c2a71d04e8b65."),
+        401 => Node(ProblemCatalogue.SandboxKeyRequired()),
+        403 => Node(ProblemCatalogue.WrongSandboxKey(ExampleSandbox)),
         404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
-        404 => Node(Problems.UnknownSandbox("sbx-3f9c2a71d04e8b65").ProblemDetails),
+        404 => Node(ProblemCatalogue.UnknownSandbox(ExampleSandbox)),
         409 => Refusal(StateRuleOf(operationId), operationId, "See the rule for what the WDK requires first."),
         410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
-        413 => Plain(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
-        415 => Plain(415, "Unsupported Media Type", "Expected a supported JSON media type but got \"text/plain\"."),
-        429 => Node(Problems.Plain(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
-            new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }).ProblemDetails),
-        _ => Plain(status, "Refused", "Refused."),
+        413 => Node(ProblemCatalogue.BodyTooLarge(2_000_000, 1_048_576)),
+        415 => Node(ProblemCatalogue.UnsupportedMediaType()),
+        429 => Node(ProblemCatalogue.SandboxAllowanceSpent(1)),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No catalogue example for this status."),
     };
 
     /// <summary>A state rule the operation's own WDK page gives, else the generic one for completions without a request.</summary>
@@ -150,7 +149,9 @@ internal sealed class ResponsesFilter : IOperationFilter
     private static JsonNode Refusal(Rule rule, string? operationId, string detail) =>
         Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail, 41)).ProblemDetails);
 
-    private static JsonNode Plain(int status, string title, string detail) => Node(Problems.Plain(status, title, detail).ProblemDetails);
+    private const string ExampleSandbox = "sbx-3f9c2a71d04e8b65";
+
+    private static JsonNode Node(ProblemHttpResult problem) => Node(problem.ProblemDetails);
 
     private static JsonNode Node(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web)!;
 }
@@ -167,7 +168,8 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
 
         problem.Description = "RFC 9457 problem details. A refusal of the verifier adds rule (GET /rules/{rule}), severity, reference (the WDK page's title), " +
             "referenceUrl (its address), operation, violationSequence (the violation's number in GetViolations), journalSequence (the journal sequence it follows: " +
-            "a refused call journals nothing) and, where one applies, ndisStatus and ndisStatusCode.";
+            "a refused call journals nothing) and, where one applies, ndisStatus and ndisStatusCode. " +
+            "A limit of the instance adds limit (the setting), maximum and, for 429 and 503, retryAfterSeconds.";
         problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
         problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ClosedSetsFilter.RuleIdPattern, Description = "The rule id, e.g. V-CMP-01 (GET /rules/{rule})." };
         problem.Properties["severity"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(Enum.GetNames<Severity>()) };
@@ -178,5 +180,8 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         problem.Properties["journalSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The journal sequence the refusal follows." };
         problem.Properties["ndisStatus"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(NdisStatuses.All.Select(s => s.Name)) };
         problem.Properties["ndisStatusCode"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^0x[0-9A-F]{8}$" };
+        problem.Properties["limit"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a limit of the instance: the setting that sets it, e.g. MaxSandboxes (Sandboxes__MaxSandboxes)." };
+        problem.Properties["maximum"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For a limit: its value." };
+        problem.Properties["retryAfterSeconds"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For a 429 or 503: the same as the Retry-After header." };
     }
 }

@@ -67,7 +67,7 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
 {
     /// <summary>
     /// The named sets, each its own schema so that a generated client has one type per set: every event name, the
-    /// scriptable handlers, the adapter profiles and the NDIS statuses of the catalogue (CONDIS.md §4).
+    /// scriptable handlers, the adapter profiles and the NDIS statuses of the catalogue (NdisStatuses).
     /// </summary>
     public static readonly Dictionary<string, (string Description, string[] Names)> Sets = new()
     {
@@ -139,7 +139,7 @@ internal sealed class ClosedSetsFilter : ISchemaFilter
             {
                 value.Pattern = "^(NDIS_STATUS_[A-Z0-9_]+|0x[0-9A-Fa-f]{8})$";
                 value.Description = (value.Description is null ? "" : value.Description + " ") +
-                    "An NDIS status by name (NDIS_STATUS_SUCCESS) or 8-digit hex code (0x00000000), from the catalogue of CONDIS.md §4.";
+                    "An NDIS status by name (NDIS_STATUS_SUCCESS) or 8-digit hex code (0x00000000), from NdisMock's catalogue of ndis.h statuses.";
             }
             else if (IsAnswer(context.Type) && name is "status" or "failStatus" or "ndisStatus")
             {

@@ -26,7 +26,7 @@ internal static class McmApi
         mcm.MapPost("/vcs/{ndisVcHandle}/activate", (string ndisVcHandle, OptionalCallParametersBody? request, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.NdisMCmActivateVc(ndisVcHandle, request?.CallParameters?.ToDomain()).ToHttp(scope))
             .Ndis("NdisMCmActivateVc", "NdisMCmActivateVc — activate a VC, or re-activate it with new parameters.",
-                "Synchronous for an MCM (no ProtocolCmActivateVcComplete, CONDIS.md §8-1). Required before NdisMCmMakeCallComplete(SUCCESS), before " +
+                "Synchronous for an MCM (NDIS never calls an MCM's ProtocolCmActivateVcComplete: NDIS_CO_CALL_MANAGER_OPTIONAL_HANDLERS). Required before NdisMCmMakeCallComplete(SUCCESS), before " +
                 "NdisMCmDispatchIncomingCall, and with the new parameters before a QoS change is completed or dispatched. With auto duties the MCM " +
                 "does this by itself.");
 
@@ -52,7 +52,7 @@ internal static class McmApi
         mcm.MapPost("/vcs/{ndisVcHandle}/incoming-close", (string ndisVcHandle, IncomingCloseRequest request, [AsParameters] SandboxScope scope) =>
                 request.CloseStatus is { } status
                     ? scope.Sandbox.NdisMCmDispatchIncomingCloseCall(status, ndisVcHandle, request.CloseData, request.Cause).ToHttp(scope)
-                    : Problems.StatusOrCauseRequired())
+                    : ProblemCatalogue.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingCloseCall", "NdisMCmDispatchIncomingCloseCall — the remote side or the network closed the call.",
                 "NDIS calls ProtocolClIncomingCloseCall with the close status; the client must answer with NdisClCloseCall. For a multipoint call only " +
                 "when one party is left (V-CALL-10: use NdisMCmDispatchIncomingDropParty for the others).");
@@ -60,7 +60,7 @@ internal static class McmApi
         mcm.MapPost("/parties/{ndisPartyHandle}/incoming-drop", (string ndisPartyHandle, IncomingCloseRequest request, [AsParameters] SandboxScope scope) =>
                 request.CloseStatus is { } status
                     ? scope.Sandbox.NdisMCmDispatchIncomingDropParty(status, ndisPartyHandle, request.CloseData).ToHttp(scope)
-                    : Problems.StatusOrCauseRequired())
+                    : ProblemCatalogue.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingDropParty", "NdisMCmDispatchIncomingDropParty — a remote party left a multipoint call.",
                 "NDIS calls ProtocolClIncomingDropParty with protocolPartyContext; the client answers with NdisClDropParty. Not for the last party " +
                 "(V-PTY-05: use NdisMCmDispatchIncomingCloseCall).");

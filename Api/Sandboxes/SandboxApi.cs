@@ -92,7 +92,7 @@ internal static class SandboxApi
         sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.RemoveRoute(calledAddress)
                     ? (Results<NoContent, ProblemHttpResult>)TypedResults.NoContent()
-                    : Problems.Plain(StatusCodes.Status404NotFound, "No such route", $"There is no route for '{calledAddress}'."))
+                    : ProblemCatalogue.NoSuchRoute(calledAddress))
             .WithName("DeleteRoute")
             .WithSummary("Forget the rule for an address.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -108,18 +108,18 @@ internal static class SandboxApi
         var sandbox = scope.Sandbox;
         if (request.By < TimeSpan.Zero)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Time does not go back", "by must not be negative.");
+            return ProblemCatalogue.TimeDoesNotGoBack();
         }
 
         // The clock keeps room for the longest delay after it, so no later timer's due time overflows.
         if (request.By > MaxAdvance || sandbox.Now > DateTimeOffset.MaxValue - HandlerBehavior.MaxDelay - request.By!.Value)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Too far at once", $"by is at most {MaxAdvance:c} a step, and the clock must stay a date.");
+            return ProblemCatalogue.TooFarAtOnce(MaxAdvance);
         }
 
         return sandbox.AdvanceClock(request.By!.Value) is { } fired
             ? TypedResults.Ok(new ClockResponse(sandbox.Now, fired))
-            : Problems.Plain(StatusCodes.Status409Conflict, "Not a virtual clock", "This sandbox runs on the host's clock; create it with clock Virtual to advance time by hand.");
+            : ProblemCatalogue.NotAVirtualClock();
     }
 
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
@@ -127,7 +127,7 @@ internal static class SandboxApi
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
         if (route.Problem() is { } problem)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route", problem);
+            return ProblemCatalogue.InvalidRoute(problem);
         }
 
         scope.Sandbox.SetRoute(route);
@@ -151,12 +151,11 @@ internal static class SandboxApi
             Duties = request?.Duties ?? McmDuties.Auto,
             Strictness = request?.Strictness ?? Strictness.Strict,
             VirtualClock = request?.Clock == SandboxClock.Virtual,
+            AlwaysPend = request?.AlwaysPend ?? false,
         };
         if (store.Create(options) is not var (entry, key))
         {
-            return Problems.Plain(StatusCodes.Status409Conflict, "Sandbox limit reached",
-                $"This instance already holds {store.Limits.MaxSandboxes} sandboxes, its maximum (Sandboxes__MaxSandboxes). Delete one, or wait for unused ones to expire.",
-                new Dictionary<string, object?> { ["limit"] = "MaxSandboxes", ["maximum"] = store.Limits.MaxSandboxes });
+            return ProblemCatalogue.SandboxLimitReached(store.Limits.MaxSandboxes);
         }
 
         var body = new SandboxCreatedResponse(entry.Id, key, entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
@@ -172,7 +171,7 @@ internal static class SandboxApi
     private static Results<NoContent, ProblemHttpResult> Delete([AsParameters] SandboxScope scope, SandboxStore store)
     {
         var entry = scope.Entry;
-        return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
+        return store.Remove(entry.Id) ? TypedResults.NoContent() : ProblemCatalogue.UnknownSandbox(entry.Id);
     }
 
     private static Ok<SandboxListResponse> List(SandboxStore store) =>
@@ -196,8 +195,7 @@ internal static class SandboxApi
     {
         if (!WireEnum.TryParse<CmHandler>(handler, out var parsed))
         {
-            return Problems.Plain(StatusCodes.Status404NotFound, "Unknown handler",
-                $"'{handler}' is not a scriptable handler; use one of {string.Join(", ", Enum.GetNames<CmHandler>())}.");
+            return ProblemCatalogue.UnknownHandler(handler, Enum.GetNames<CmHandler>());
         }
 
         var behavior = new HandlerBehavior(
