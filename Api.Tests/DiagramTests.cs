@@ -141,9 +141,13 @@ public sealed partial class DiagramTests(NdisMockApplication app) : IClassFixtur
     }
 
     /// <summary>Mermaid's own parser (npm mermaid, the renderer of GitHub and GitLab) accepts every diagram.</summary>
-    internal static async Task AssertMermaidParsesAsync(params string[] diagrams)
+    internal static Task AssertMermaidParsesAsync(params string[] diagrams) => AssertMermaidParsesAsync("sequence", diagrams);
+
+    /// <summary>Mermaid's own parser reads every diagram as one of type <paramref name="diagramType"/> (its name for it: sequence, stateDiagram).</summary>
+    internal static async Task AssertMermaidParsesAsync(string diagramType, string[] diagrams)
     {
         Node.Require("mermaid");
+        Node.Require("jsdom");
         var files = new List<string>();
         try
         {
@@ -156,7 +160,7 @@ public sealed partial class DiagramTests(NdisMockApplication app) : IClassFixtur
 
             var (exit, output, errors) = await Node.RunAsync(["parse-mermaid.mjs", .. files]);
             Assert.True(exit == 0, errors + output);
-            Assert.Equal(diagrams.Length, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith("sequence ", StringComparison.Ordinal)));
+            Assert.Equal(diagrams.Length, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith(diagramType + " ", StringComparison.Ordinal)));
         }
         finally
         {

@@ -27,9 +27,19 @@ public static class NdisMockHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
+        builder.Services.AddNdisLimits();
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
         builder.Services.AddNdisHub(Json.Configure);
+        builder.Services.AddOptions<EventFeedsOptions>().Configure<IOptions<SandboxHostingOptions>>((feeds, limits) =>
+        {
+            feeds.MaxSubscriptionsPerConnection = limits.Value.MaxSubscriptionsPerConnection;
+            feeds.MaxSubscribersPerSandbox = limits.Value.MaxSubscribersPerSandbox;
+            feeds.MaxReplayPerSubscribe = limits.Value.MaxReplayPerSubscribe;
+        });
+
+        // The hub's refusal filter logs each refusal once (Information, no arguments); SignalR's dispatcher would log it again at Error.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.None);
         builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -58,9 +68,12 @@ public static class NdisMockHost
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.UseRequestHygiene();
         app.UseRequestBodyLimit();
         app.UseLivePages();
+        app.UseMemoryBudget();
         app.UseRouting();
+        app.UseRateLimiter();
         app.Services.GetRequiredService<NdisMetrics>().Count(app);
         app.UseSandboxKeys();
         app.UseSwagger();
@@ -81,7 +94,7 @@ public static class NdisMockHost
         app.MapObservation();
         app.MapDiagram();
         app.MapReport();
-        app.MapNdisHub();
+        app.MapNdisHub().RequireRateLimiting(Limits.NegotiatePolicy);
         app.MapAsyncApiDocument();
         return app;
     }

@@ -62,6 +62,11 @@ internal static class ProblemCatalogue
             $"The body is {length} bytes; this instance accepts at most {maximum} (Sandboxes__MaxRequestBodySize).",
             Limit("MaxRequestBodySize", ("maximum", maximum)));
 
+    /// <summary>A path segment that decodes to "." or "..": the server would resolve it to another route (DELETE …/routes/%2e%2e deleted the sandbox).</summary>
+    public static ProblemHttpResult DotSegmentInPath() =>
+        Make(StatusCodes.Status400BadRequest, "Dot segment in the path",
+            "A path segment is \".\" or \"..\" (perhaps percent-encoded as %2e): it would name another resource. Encode a value that is a dot segment differently.");
+
     public static ProblemHttpResult SandboxLimitReached(int maximum) =>
         Make(StatusCodes.Status409Conflict, "Sandbox limit reached",
             $"This instance already holds {maximum} sandboxes, its maximum (Sandboxes__MaxSandboxes). Delete one, or wait for unused ones to expire.",

@@ -37,6 +37,7 @@ public sealed partial class Sandbox
                 return Answered(NdisStatuses.Failure, call, handler: null, callback);
             }
 
+            RequireAfRoom();
             var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
             var behavior = Behavior(CmHandler.ProtocolCmOpenAf);
             var handler = new NdisEvent
@@ -274,6 +275,7 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (NdisClOpenAddressFamilyEx function).", call, callback);
             }
 
+            RequireSapRoom();
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
             var handler = new NdisEvent
             {

@@ -56,13 +56,19 @@ public sealed partial class Sandbox
     /// </summary>
     public int? AdvanceClock(TimeSpan by) => _time is VirtualClock clock ? clock.Advance(by) : null;
 
-    /// <summary>Sets the routing rule for a called address.</summary>
-    public void SetRoute(RoutingRule route)
+    /// <summary>Sets the routing rule for a called address; false (nothing changed) when a new address would pass MaxRoutes.</summary>
+    public bool SetRoute(RoutingRule route)
     {
         ArgumentNullException.ThrowIfNull(route);
         lock (_gate)
         {
+            if (_routes.Count >= Options.MaxRoutes && !_routes.ContainsKey(route.CalledAddress))
+            {
+                return false;
+            }
+
             _routes[route.CalledAddress] = route;
+            return true;
         }
     }
 
@@ -392,6 +398,16 @@ public sealed partial class Sandbox
         Require(_pendingById.Count < Options.MaxPendingOperations, Rules.PendingQuota,
             $"{_pendingById.Count} requests are pending, the most this sandbox allows ({Options.MaxPendingOperations}).");
 
+    private void RequireAfRoom() =>
+        Require(_afs.Count < Options.MaxAddressFamilies, Rules.AddressFamilyQuota,
+            $"The sandbox holds {_afs.Count} address family opens, the most it allows ({Options.MaxAddressFamilies}).");
+
+    private void RequireSapRoom() =>
+        Require(_saps.Count < Options.MaxSaps, Rules.SapQuota, $"The sandbox holds {_saps.Count} SAPs, the most it allows ({Options.MaxSaps}).");
+
+    private void RequirePartyRoom() =>
+        Require(_parties.Count < Options.MaxParties, Rules.PartyQuota, $"The sandbox holds {_parties.Count} parties, the most it allows ({Options.MaxParties}).");
+
     private void RequireVcRoom() =>
         Require(_vcs.Count < Options.MaxVcs, Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
 
@@ -472,7 +488,7 @@ public sealed partial class Sandbox
         }
 
         Require(_handles.WasIssued(HandleKind.PendingOperation, id!), Rules.UnknownHandle, $"{id} is not a pending operation of this sandbox.");
-        throw Refuse(Rules.CompletionWithoutRequest, $"{id} was already completed; a request is completed exactly once.");
+        throw Refuse(Rules.CompletionWithoutRequest, $"{id} is no longer pending: it was already completed (a request is completed exactly once), or ResetSandbox forgot it.");
     }
 
     /// <summary>The request <paramref name="handler"/> pended for <paramref name="handle"/>, or a V-CMP-02 refusal.</summary>

@@ -53,7 +53,7 @@ public sealed class NdisSandbox : IAsyncDisposable
 
     /// <summary>The whole sandbox: address families, SAPs, VCs with calls and parties, pending requests, counters.</summary>
     public async Task<SandboxResponse> GetAsync(CancellationToken cancellationToken = default) =>
-        (await NdisCall.Run(() => Api.GetSandboxAsync(Id, cancellationToken))).Result;
+        (await NdisCall.Run(() => Api.GetSandboxAsync(Id, cancellationToken: cancellationToken))).Result;
 
     /// <summary>Scripts an MCM handler: answer at once with a status, or pend (completing by itself after <paramref name="completeAfter"/>).</summary>
     public async Task SetBehaviorAsync(CmHandler handler, BehaviorMode mode, NdisStatusName status = NdisStatusName.NDIS_STATUS_SUCCESS, TimeSpan? completeAfter = null, CancellationToken cancellationToken = default) =>
@@ -73,7 +73,7 @@ public sealed class NdisSandbox : IAsyncDisposable
     /// </summary>
     public async Task AssertNoViolationsAsync(CancellationToken cancellationToken = default)
     {
-        var found = (await NdisCall.Run(() => Api.GetViolationsAsync(Id, 0, cancellationToken))).Result.Violations;
+        var found = (await NdisCall.Run(() => Api.GetViolationsAsync(Id, 0, cancellationToken: cancellationToken))).Result.Violations;
         if (found.Count > 0)
         {
             throw new NdisAssertionException($"Sandbox {Id} has {found.Count} violation(s):\n" + string.Join("\n", found.Select(v =>
@@ -200,8 +200,23 @@ public sealed class PendingRequests
     public Task<NdisAnswer> CompleteAsync(string pendingOperationId, NdisStatusName status = NdisStatusName.NDIS_STATUS_SUCCESS, CallParametersRequest? callParameters = null, CancellationToken cancellationToken = default) =>
         NdisCall.Answer(() => _sandbox.Api.CompletePendingOperationAsync(_sandbox.Id, pendingOperationId, new StatusWithParametersRequest { Status = status.ToString(), CallParameters = callParameters }, cancellationToken));
 
-    public async Task<IReadOnlyList<PendingOperationResponse>> ListAsync(CancellationToken cancellationToken = default) =>
-        [.. (await NdisCall.Run(() => _sandbox.Api.ListPendingOperationsAsync(_sandbox.Id, cancellationToken))).Result];
+    /// <summary>Every pending request, read page by page (ListPendingOperations answers at most 1,000 at a time).</summary>
+    public async Task<IReadOnlyList<PendingOperationResponse>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<PendingOperationResponse>();
+        string? after = null;
+        while (true)
+        {
+            var page = (await NdisCall.Run(() => _sandbox.Api.ListPendingOperationsAsync(_sandbox.Id, after, cancellationToken: cancellationToken))).Result;
+            all.AddRange(page);
+            if (page.Count < 1000)
+            {
+                return all;
+            }
+
+            after = page.Last().PendingOperationId;
+        }
+    }
 
     /// <summary>
     /// Waits until <paramref name="handler"/> (ProtocolCmMakeCall, ProtocolClIncomingCall, …) answers NDIS_STATUS_PENDING

@@ -50,6 +50,8 @@ public sealed record SandboxListResponse(IReadOnlyList<SandboxSummary> Sandboxes
 /// <param name="VirtualClock">True when the sandbox's time moves only with AdvanceClock.</param>
 /// <param name="Now">The sandbox's time.</param>
 /// <param name="AlwaysPend">True when every asynchronous client request returns NDIS_STATUS_PENDING and its completion callback arrives.</param>
+/// <param name="NextAfter">Set when more VCs follow than this page holds: GetSandbox with after=nextAfter reads on.</param>
+/// <param name="PendingOperationsTruncated">True when more requests are pending than the page holds: ListPendingOperations pages through them all.</param>
 public sealed record SandboxResponse(
     string Id,
     DateTimeOffset CreatedAt,
@@ -66,7 +68,9 @@ public sealed record SandboxResponse(
     IReadOnlyList<SapView> Saps,
     IReadOnlyList<VcView> Vcs,
     IReadOnlyList<PendingOperationResponse> PendingOperations,
-    SandboxCounters Counters);
+    SandboxCounters Counters,
+    string? NextAfter = null,
+    bool? PendingOperationsTruncated = null);
 
 /// <summary>A request a handler pended, waiting for its completion.</summary>
 /// <param name="Handler">The handler that answered NDIS_STATUS_PENDING.</param>
@@ -92,7 +96,8 @@ public sealed record PendingOperationResponse(
 /// <param name="OldestSequenceKept">The oldest sequence the bounded journal still holds.</param>
 public sealed record EventsResponse(IReadOnlyList<NdisEventMessage> Events, long NextAfter, long LastSequence, long OldestSequenceKept);
 
-public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations);
+/// <param name="NextAfter">Set when more violations follow than the page holds: GetViolations with after=nextAfter reads on.</param>
+public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations, long? NextAfter = null);
 
 /// <summary>How one MCM handler answers, with any failure injection (failNext counts down as failures are spent).</summary>
 public sealed record BehaviorResponse(
@@ -110,7 +115,8 @@ public sealed record BehaviorResponse(
 /// <param name="Fired">How many scheduled completions fired.</param>
 public sealed record ClockResponse(DateTimeOffset Now, int Fired);
 
-public sealed record RoutesResponse(IReadOnlyList<RoutingRule> Routes);
+/// <param name="NextAfter">Set when more routes follow than the page holds: ListRoutes with after=nextAfter reads on.</param>
+public sealed record RoutesResponse(IReadOnlyList<RoutingRule> Routes, string? NextAfter = null);
 
 public sealed record BehaviorsResponse(IReadOnlyList<BehaviorResponse> Behaviors);
 

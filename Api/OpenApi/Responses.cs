@@ -63,6 +63,12 @@ internal sealed class ResponsesFilter : IOperationFilter
             problems.UnionWith([401, 403, 404, 429]);
         }
 
+        // New work is refused while the instance is above its memory budget.
+        if (api.HttpMethod is "POST" or "PUT")
+        {
+            problems.Add(503);
+        }
+
         if (answers is not null)
         {
             problems.Add(409);
@@ -83,11 +89,15 @@ internal sealed class ResponsesFilter : IOperationFilter
                     ["application/problem+json"] = new() { Schema = schema, Example = Example(status, operation.OperationId, hasHandle, answers is not null) },
                 },
             };
-            if (status == 429)
+            if (status is 429 or 503)
             {
                 response.Headers = new Dictionary<string, IOpenApiHeader>
                 {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds until the sandbox's allowance refills.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = status == 429 ? "Seconds until the allowance refills." : "Seconds after which to try again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                    },
                 };
             }
 
@@ -115,7 +125,9 @@ internal sealed class ResponsesFilter : IOperationFilter
         410 => ndis ? "The handle names an object that is gone (closed, deregistered, deleted, dropped): V-HDL-02 and kin." : "No longer kept.",
         413 => "The body is larger than this instance accepts (Sandboxes__MaxRequestBodySize).",
         415 => "The body is not sent as application/json.",
-        429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); retry after Retry-After seconds.",
+        429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod), or another limit of this instance answers so (limit names it: " +
+            "SandboxesPerClient for CreateSandbox, MaxWaitsPerSandbox for GetEvents with wait); retry after Retry-After seconds.",
+        503 => "The instance is above its memory budget (Limits__MemoryBudgetMiB): it takes no new work until it is below again; reads and deletes go on. Retry after Retry-After seconds.",
         _ => "Refused.",
     };
 
@@ -131,13 +143,17 @@ internal sealed class ResponsesFilter : IOperationFilter
         }).ProblemDetails),
         401 => Node(ProblemCatalogue.SandboxKeyRequired()),
         403 => Node(ProblemCatalogue.WrongSandboxKey(ExampleSandbox)),
-        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
+        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99zz99-1' is not a VC handle this sandbox issued."),
         404 => Node(ProblemCatalogue.UnknownSandbox(ExampleSandbox)),
+        409 when operationId == "SetRoute" => Node(ProblemCatalogue.RouteLimitReached(1000)),
+        409 when operationId == "CreateSandbox" => Node(ProblemCatalogue.SandboxLimitReached(1000)),
         409 => Refusal(StateRuleOf(operationId), operationId, "See the rule for what the WDK requires first."),
-        410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
+        410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9m2pq-4' was deleted; handles are never reused."),
         413 => Node(ProblemCatalogue.BodyTooLarge(2_000_000, 1_048_576)),
         415 => Node(ProblemCatalogue.UnsupportedMediaType()),
+        429 when operationId == "CreateSandbox" => Node(ProblemCatalogue.ClientCreatedTooManySandboxes(100, TimeSpan.FromMinutes(1), 12)),
         429 => Node(ProblemCatalogue.SandboxAllowanceSpent(1)),
+        503 => Node(ProblemCatalogue.MemoryBudgetReached(3L * 1024 * 1024 * 1024)),
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No catalogue example for this status."),
     };
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using NdisMock.Api.Contracts;
 using NdisMock.Domain;
 
@@ -9,6 +10,7 @@ internal static class SandboxApi
     public static IEndpointRouteBuilder MapSandboxes(this IEndpointRouteBuilder app)
     {
         app.MapPost("/sandboxes", Create)
+            .RequireRateLimiting(Limits.CreateSandboxPolicy)
             .WithName("CreateSandbox")
             .WithTags("Sandbox")
             .WithSummary("Create a sandbox: one simulated CoNDIS adapter with its MCM.")
@@ -17,7 +19,8 @@ internal static class SandboxApi
                 "NdisMCmRegisterAddressFamilyEx and ProtocolCoAfRegisterNotify for each). The answer holds the sandbox id and its secret key: " +
                 "send the key as X-Sandbox-Key on every later request (in Swagger UI: Authorize). The body is optional.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         app.MapGet("/sandboxes", List)
             .RequireOperator()
@@ -74,7 +77,7 @@ internal static class SandboxApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        sandbox.MapGet("/routes", ([AsParameters] SandboxScope scope) => TypedResults.Ok(new RoutesResponse(scope.Sandbox.GetRoutes())))
+        sandbox.MapGet("/routes", ListRoutes)
             .WithName("ListRoutes")
             .WithSummary("The remote side's routing rules, by called address.");
 
@@ -86,8 +89,10 @@ internal static class SandboxApi
                 "(callParameters.callMgrParameters.tapi.destAddress). A rejection completes NdisClMakeCall with the status its Q.2931 cause maps to " +
                 "(Busy 17 → NDIS_STATUS_FAILURE, OutOfOrder 27 → NDIS_STATUS_DEST_OUT_OF_ORDER, NoRoute 3 → NDIS_STATUS_NO_ROUTE_TO_DESTINATION, " +
                 "Unallocated 1 → NDIS_STATUS_INVALID_ADDRESS), with the cause on the events; at once, or after answerDelay. Reachable with an " +
-                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides.")
-            .ProducesValidationProblem();
+                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides. A sandbox holds at most " +
+                "Sandboxes__MaxRoutesPerSandbox routes (409 past it).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.RemoveRoute(calledAddress)
@@ -122,6 +127,15 @@ internal static class SandboxApi
             : ProblemCatalogue.NotAVirtualClock();
     }
 
+    private static Ok<RoutesResponse> ListRoutes(
+        [AsParameters] SandboxScope scope, [MaxLength(256)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        var routes = scope.Sandbox.GetRoutes();
+        var following = after is null ? routes : [.. routes.Where(r => string.CompareOrdinal(r.CalledAddress, after) > 0)];
+        var page = following.Take(limit).ToList();
+        return TypedResults.Ok(new RoutesResponse(page, following.Count > limit ? page[^1].CalledAddress : null));
+    }
+
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
     {
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
@@ -130,8 +144,9 @@ internal static class SandboxApi
             return ProblemCatalogue.InvalidRoute(problem);
         }
 
-        scope.Sandbox.SetRoute(route);
-        return TypedResults.Ok(route);
+        return scope.Sandbox.SetRoute(route)
+            ? TypedResults.Ok(route)
+            : ProblemCatalogue.RouteLimitReached(scope.Sandbox.Options.MaxRoutes);
     }
 
     private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
@@ -162,10 +177,24 @@ internal static class SandboxApi
         return TypedResults.Created($"/sandboxes/{entry.Id}", body);
     }
 
-    private static Ok<SandboxResponse> Get([AsParameters] SandboxScope scope)
+    private static Results<Ok<SandboxResponse>, ValidationProblem> Get(
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
     {
+        if (Paging.CursorProblem(after) is { } problem)
+        {
+            return TypedResults.ValidationProblem(problem);
+        }
+
         var entry = scope.Entry;
-        return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+        var snapshot = entry.Sandbox.GetSnapshot();
+        var (vcs, next) = Paging.ByHandle(snapshot.Vcs, v => v.NdisVcHandle, after, limit);
+        var (pending, _) = Paging.ByHandle(snapshot.PendingOperations, p => p.PendingOperationId, null, limit);
+        var truncated = pending.Count < snapshot.PendingOperations.Count;
+        return TypedResults.Ok((snapshot with { Vcs = vcs, PendingOperations = pending }).ToResponse(entry.Id, entry.CreatedAt) with
+        {
+            NextAfter = next,
+            PendingOperationsTruncated = truncated ? true : null,
+        });
     }
 
     private static Results<NoContent, ProblemHttpResult> Delete([AsParameters] SandboxScope scope, SandboxStore store)

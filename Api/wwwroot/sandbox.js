@@ -289,8 +289,34 @@ async function connect() {
   const hub = new signalR.HubConnectionBuilder().withUrl("/hubs/ndis").withAutomaticReconnect().configureLogging(signalR.LogLevel.Warning).build();
   for (const name of documentSchemas.EventName.enum) hub.on(name, onEvent);
   hub.on("SubscriptionEnded", ended => { connectionState.textContent = `ended: ${ended.reason ?? ended}`; connectionState.className = "connection lost"; });
+  // One Subscribe replays at most Sandboxes__MaxReplayPerSubscribe events, so a long journal is read page by page over REST
+  // first (GetEvents, from the oldest event still kept); Subscribe then replays only what arrived in between.
+  const catchUp = async () => {
+    for (;;) {
+      const answer = await fetch(`${base}/events?after=${page.lastSequence}&limit=1000`, { headers });
+      if (answer.status === 410 && page.events === 0) {
+        page.lastSequence = (await answer.json()).oldestSequenceKept - 1;
+        continue;
+      }
+
+      if (!answer.ok) throw new Error(`GetEvents: ${answer.status}`);
+      const batch = await answer.json();
+      for (const e of batch.events) onEvent(e);
+      if (batch.events.length === 0 || page.lastSequence >= batch.lastSequence) return;
+    }
+  };
   const subscribe = async () => {
-    await hub.invoke("Subscribe", sandboxId, sandboxKey, page.lastSequence);
+    for (let attempt = 1; ; attempt++) {
+      await catchUp();
+      try {
+        await hub.invoke("Subscribe", sandboxId, sandboxKey, page.lastSequence);
+        break;
+      } catch (error) {
+        // More events arrived between the last page and the Subscribe than one Subscribe replays: read them too.
+        if (attempt >= 5 || !String(error.message).includes("MaxReplayPerSubscribe")) throw error;
+      }
+    }
+
     connectionState.textContent = "live";
     connectionState.className = "connection connected";
   };
