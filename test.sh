@@ -14,7 +14,10 @@ if ! command -v chromium >/dev/null 2>&1; then
     $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-if [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Api.Tests/js/node_modules/@redocly/cli ] || [ ! -d Api.Tests/js/node_modules/@asyncapi/parser ] || [ ! -d Api.Tests/js/node_modules/mermaid ]; then
+# npm ci again whenever the lock file changed since the last install (npm keeps its copy in node_modules), so a package added
+# to package.json (mermaid, jsdom) reaches a checkout that already had node_modules.
+if [ ! -f Api.Tests/js/node_modules/.package-lock.json ] || [ Api.Tests/js/package-lock.json -nt Api.Tests/js/node_modules/.package-lock.json ] \
+    || [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Api.Tests/js/node_modules/mermaid ]; then
     echo "Installing the Node tools of the tests (the SignalR JavaScript client, Redocly CLI, the AsyncAPI parser, Mermaid)..."
     (cd Api.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi

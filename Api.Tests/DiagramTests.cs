@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using NdisMock.Api.Diagrams;
+using NdisMock.Domain;
 
 namespace NdisMock.Api.Tests;
 
@@ -120,6 +122,21 @@ public sealed partial class DiagramTests(NdisMockApplication app) : IClassFixtur
         Assert.True(network > 0, diagram.Text);
         Assert.Matches(@"^NDIS->>MCM: \d+ ProtocolCmMakeCall: FAILURE, cause 17$", diagram.Lines[network + 1]);
         Assert.Equal((await sandbox.EventsAsync(0)).Count, diagram.Arrows.Count);
+        await AssertMermaidParsesAsync(diagram.Text);
+    }
+
+    [Fact]
+    public async Task ANoteForEveryRuleOfTheCatalogue_ParsesInMermaid()
+    {
+        // Summaries carry parentheses, colons, commas and quotes; each must stay inside its note.
+        var events = new Sandbox().GetEvents(0);
+        var violations = Rules.All.Select((rule, i) => new Violation(i + 1, DateTimeOffset.UnixEpoch, rule, rule.Severity,
+            i % 2 == 0 ? "NdisClMakeCall" : "NdisMCmCloseCallComplete", "detail", events[i % events.Count].Sequence)).ToList();
+
+        var diagram = Diagram.Parse(SequenceDiagram.Render(events, violations));
+
+        var noted = diagram.Lines.Where(l => l.StartsWith("Note over ", StringComparison.Ordinal)).Select(l => l.Split(": ", 2)[1].Split(' ')[0]);
+        Assert.Equal(Rules.All.Select(r => r.Id).Order(StringComparer.Ordinal), noted.Order(StringComparer.Ordinal));
         await AssertMermaidParsesAsync(diagram.Text);
     }
 

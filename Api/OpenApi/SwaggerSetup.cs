@@ -58,6 +58,7 @@ internal static class SwaggerSetup
             options.OperationFilter<WdkPageFilter>();
             options.OperationFilter<ExampleFilter>();
             options.OperationFilter<Reports.ReportXmlFilter>();
+            options.OperationFilter<Diagrams.DiagramExampleFilter>();
             options.SchemaFilter<ClosedSetsFilter>();
             options.SchemaFilter<RequiredAnswersFilter>();
             options.DocumentFilter<NamedSetsFilter>();

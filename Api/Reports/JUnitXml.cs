@@ -81,8 +81,9 @@ public static class JUnitXml
                 Property("lastSequence", report.Journal.LastSequence.ToString(CultureInfo.InvariantCulture))),
             cases);
         return new XDocument(new XDeclaration("1.0", "utf-8", null),
+            // testsuites carries no skipped count: the widely used junit-4 schema (Jenkins) has it on testsuite only.
             new XElement("testsuites", new XAttribute("name", "NdisMock conformance"),
-                new XAttribute("tests", tests), new XAttribute("failures", failures), new XAttribute("errors", 0), new XAttribute("skipped", skipped),
+                new XAttribute("tests", tests), new XAttribute("failures", failures), new XAttribute("errors", 0),
                 new XAttribute("time", "0"), suite));
     }
 

@@ -11,8 +11,8 @@ const base = `/sandboxes/${encodeURIComponent(sandboxId)}`;
 const headers = { "X-Sandbox-Key": sandboxKey, "content-type": "application/json" };
 
 const ROW = 26;
-const COLUMNS = { Client: 90, NDIS: 360, MCM: 630, Network: 860 };
-const WIDTH = 960;
+const COLUMNS = { Client: 80, NDIS: 330, MCM: 590, Network: 840 };
+const WIDTH = 920;
 const OVERSCAN = 8;
 
 const page = {
