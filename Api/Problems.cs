@@ -14,6 +14,7 @@ internal static class Problems
         this Outcome outcome, SandboxScope scope)
     {
         var response = outcome.ToResponse();
+        NdisMetrics.Note(scope.Http, outcome);
         return outcome.Kind switch
         {
             OutcomeKind.Refused => Refused(outcome.Violation!),
