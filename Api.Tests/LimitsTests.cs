@@ -296,9 +296,10 @@ public sealed class LimitsTests
     {
         var readme = File.ReadAllText(Path.Combine(NdisMockApplication.RepositoryRoot, "README.md"));
         var settings = typeof(LimitsOptions).GetProperties().Select(p => $"{LimitsOptions.Section}__{p.Name}")
-            .Concat(typeof(SandboxHostingOptions).GetProperties().Select(p => $"{SandboxHostingOptions.Section}__{p.Name}"));
+            .Concat(typeof(SandboxHostingOptions).GetProperties().Select(p => $"{SandboxHostingOptions.Section}__{p.Name}"))
+            .Concat(typeof(OperatorOptions).GetProperties().Where(p => p.PropertyType != typeof(string[]) && p.Name != "Key").Select(p => $"{OperatorOptions.Section}__{p.Name}"));
 
-        Assert.All(settings, setting => Assert.Contains($"`{setting}`", readme, StringComparison.Ordinal));
+        Assert.All(settings, setting => Assert.Contains($"`{setting}", readme, StringComparison.Ordinal));
     }
 
     private sealed class DeletingDirectory(SandboxStore store) : ISandboxDirectory

@@ -108,26 +108,72 @@ internal sealed class SandboxStoreHealthCheck(SandboxStore store) : IHealthCheck
     }
 }
 
-/// <summary>NdisMock's own metrics (meter <c>NdisMock</c>), exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.</summary>
-internal sealed class NdisMetrics
+/// <summary>
+/// NdisMock's own metrics (meter <c>NdisMock</c>), scraped at /metrics and exported over OTLP when
+/// OTEL_EXPORTER_OTLP_ENDPOINT is set; and the operator's log of every refusal.
+/// </summary>
+internal sealed partial class NdisMetrics
 {
     public const string MeterName = "NdisMock";
+    private const string FindingsKey = "NdisMock.Findings";
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _violations;
+    private readonly ILogger _log;
 
-    public NdisMetrics(IMeterFactory meters, SandboxStore store, IEventFeeds feeds)
+    public NdisMetrics(IMeterFactory meters, SandboxStore store, IEventFeeds feeds, ILoggerFactory logs)
     {
+        _log = logs.CreateLogger("NdisMock.Refusals");
         var meter = meters.Create(MeterName);
         _requests = meter.CreateCounter<long>("ndismock.requests", "{request}", "Requests answered, by operation and HTTP status.");
+        _violations = meter.CreateCounter<long>("ndismock.violations", "{violation}", "Findings of the verifier, by rule, severity and operation.");
         meter.CreateObservableGauge("ndismock.sandboxes.active", () => store.Count, "{sandbox}", "Sandboxes hosted now.");
         meter.CreateObservableGauge("ndismock.pending_operations", () => store.All.Sum(e => e.Sandbox.Counters.PendingOperations), "{operation}", "Pended requests waiting for completion, over all sandboxes.");
         meter.CreateObservableCounter("ndismock.events.pushed", () => feeds.EventsPushed, "{event}", "Journal events pushed to hub subscribers.");
+        meter.CreateObservableGauge("ndismock.sandbox.vcs", () => PerSandbox(store, c => c.Vcs), "{vc}", "VCs each sandbox holds.");
+        meter.CreateObservableGauge("ndismock.sandbox.pending_operations", () => PerSandbox(store, c => c.PendingOperations), "{operation}", "Pended requests of each sandbox.");
+        meter.CreateObservableGauge("ndismock.sandbox.events", () => PerSandbox(store, c => c.Events), "{event}", "Journal sequence each sandbox has reached.");
     }
 
-    /// <summary>Counts each answered request under its operationId.</summary>
-    public IApplicationBuilder Count(IApplicationBuilder app) => app.Use(async (http, next) =>
+    private static IEnumerable<Measurement<long>> PerSandbox(SandboxStore store, Func<Domain.SandboxCounters, long> value) =>
+        store.All.Select(e => new Measurement<long>(value(e.Sandbox.Counters), new KeyValuePair<string, object?>("sandbox_id", e.Id)));
+
+    /// <summary>Keeps the findings of an answered operation for the request's metrics and log.</summary>
+    public static void Note(HttpContext http, Domain.Outcome outcome)
+    {
+        if (outcome.Violation is not null || outcome.Warnings.Count > 0)
+        {
+            http.Items[FindingsKey] = outcome;
+        }
+    }
+
+    /// <summary>
+    /// Counts each answered request under its operationId and each finding under its rule; logs every refusal (a 4xx,
+    /// a finding) at Information with the sandbox id, the operation, the status and the rule: never a key or a body.
+    /// </summary>
+    public IApplicationBuilder Observe(IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         await next(http);
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "other";
-        _requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", http.Response.StatusCode));
+        var status = http.Response.StatusCode;
+        _requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", status));
+        var sandboxId = http.GetRouteValue("sandboxId") is string id && Hubs.RefusalLoggingHubFilter.SandboxIdOf([id]) is var shaped ? shaped : "-";
+        var outcome = http.Items[FindingsKey] as Domain.Outcome;
+        foreach (var finding in outcome is null ? [] : outcome.Warnings.Prepend(outcome.Violation).OfType<Domain.Violation>())
+        {
+            _violations.Add(1, new KeyValuePair<string, object?>("rule", finding.Rule.Id), new KeyValuePair<string, object?>("severity", finding.Severity.ToString()),
+                new KeyValuePair<string, object?>("operation", finding.Operation));
+            LogFinding(sandboxId, finding.Rule.Id, finding.Severity, finding.Operation, status);
+        }
+
+        if (status >= 400 && outcome?.Violation is null)
+        {
+            LogRefused(sandboxId, operation, status, http.Request.Method);
+        }
     });
+
+    [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId}: {Rule} ({Severity}) in {Operation}, answered {Status}")]
+    private partial void LogFinding(string sandboxId, string rule, Domain.Severity severity, string operation, int status);
+
+    [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId}: {Operation} refused with {Status} ({Method})")]
+    private partial void LogRefused(string sandboxId, string operation, int status, string method);
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using NdisMock.Api.AsyncApi;
 using NdisMock.Api.Diagrams;
@@ -51,16 +52,39 @@ public static class NdisMockHost
         builder.Services.AddSingleton<NdisMetrics>();
         builder.Services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
             .Configure<IOptions<SandboxHostingOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodySize);
-        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(NdisMetrics.MeterName)
-                .AddAspNetCoreInstrumentation()
-                .AddOtlpExporter());
-        }
+            // Scraped at Operator__MetricsPath; a scrape reads the meters now, not a copy kept for a while.
+            metrics.AddMeter(NdisMetrics.MeterName).AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<OperatorOptions>>((forwarded, configured) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in configured.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<OperatorOptions>>((cors, configured) =>
+            cors.AddDefaultPolicy(policy => policy.WithOrigins(configured.Value.CorsOrigins).AllowAnyHeader().AllowAnyMethod()
+                .WithExposedHeaders("Location", "Retry-After")));
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        var operatorOptions = app.Services.GetRequiredService<IOptions<OperatorOptions>>().Value;
+
+        // First, so that the limits per client and the logs see the client behind the proxy.
+        if (operatorOptions.ForwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -68,23 +92,38 @@ public static class NdisMockHost
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.Services.GetRequiredService<NdisMetrics>().Observe(app);
         app.UseRequestHygiene();
         app.UseRequestBodyLimit();
         app.UseLivePages();
         app.UseMemoryBudget();
         app.UseRouting();
+
+        // Before the key check, so that a browser's preflight (which carries no key) is answered.
+        if (operatorOptions.CorsOrigins.Length > 0)
+        {
+            app.UseCors();
+        }
+
         app.UseRateLimiter();
-        app.Services.GetRequiredService<NdisMetrics>().Count(app);
         app.UseSandboxKeys();
         app.UseSwagger();
-        app.UseSwaggerUI(options =>
+        if (operatorOptions.SwaggerUi)
         {
-            options.DocumentTitle = "NdisMock";
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
-            // A reload keeps the keys entered in Authorize; operations stay in the document's (flow) order.
-            options.EnablePersistAuthorization();
-            options.DisplayOperationId();
-        });
+            app.UseSwaggerUI(options =>
+            {
+                options.DocumentTitle = "NdisMock";
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "NdisMock v1");
+                // A reload keeps the keys entered in Authorize; operations stay in the document's (flow) order.
+                options.EnablePersistAuthorization();
+                options.DisplayOperationId();
+            });
+        }
+
+        if (!string.IsNullOrEmpty(operatorOptions.MetricsPath))
+        {
+            app.MapPrometheusScrapingEndpoint(operatorOptions.MetricsPath).ExcludeFromDescription();
+        }
 
 
         app.MapHealth();

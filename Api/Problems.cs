@@ -13,6 +13,7 @@ internal static class Problems
     public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> ToHttp(
         this Outcome outcome, SandboxScope scope)
     {
+        NdisMetrics.Note(scope.Http, outcome);
         return outcome.Kind switch
         {
             OutcomeKind.Refused => Refused(outcome.Violation!),

@@ -53,7 +53,7 @@ public sealed partial class RefusalLoggingHubFilter(ILogger<RefusalLoggingHubFil
     }
 
     /// <summary>The first argument when it has the shape of a sandbox id (sbx- and 16 hex digits), else "-".</summary>
-    internal static string SandboxIdOf(IReadOnlyList<object?> arguments) =>
+    public static string SandboxIdOf(IReadOnlyList<object?> arguments) =>
         arguments is [string id, ..] && SandboxIdShape().IsMatch(id) ? id : "-";
 
     [GeneratedRegex("^sbx-[0-9a-f]{16}$")]

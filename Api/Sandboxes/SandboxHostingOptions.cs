@@ -87,4 +87,19 @@ public sealed class OperatorOptions
 
     /// <summary>With it (header X-Operator-Key), ListSandboxes works and any sandbox may be read or deleted. Unset: listing is refused.</summary>
     public string? Key { get; set; }
+
+    /// <summary>Serve Swagger UI at /swagger (the OpenAPI document at /swagger/v1/swagger.json is served either way).</summary>
+    public bool SwaggerUi { get; set; } = true;
+
+    /// <summary>Where Prometheus scrapes the metrics (meter NdisMock and ASP.NET Core's); empty: no scrape endpoint.</summary>
+    public string MetricsPath { get; set; } = "/metrics";
+
+    /// <summary>Origins a browser may call NdisMock from (CORS), e.g. https://tools.example.com; none: CORS stays off.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Behind a TLS-terminating proxy: take the client's address and scheme from X-Forwarded-For and X-Forwarded-Proto.</summary>
+    public bool ForwardedHeaders { get; set; }
+
+    /// <summary>The proxies whose X-Forwarded-… headers are believed (IP addresses); none: loopback only.</summary>
+    public string[] KnownProxies { get; set; } = [];
 }
