@@ -43,6 +43,15 @@ internal static class ToolSupport
         ["Sandboxes__MaxSandboxes"] = "100000",
         ["Sandboxes__JournalCapacity"] = "10000",
         ["Sandboxes__ViolationCapacity"] = "1000",
+
+        // One client drives every sandbox and subscriber from loopback: the limits of a shared instance would measure themselves.
+        ["Sandboxes__MaxSubscribersPerSandbox"] = "100000",
+        ["Sandboxes__MaxSubscriptionsPerConnection"] = "100000",
+        ["Sandboxes__MaxWaitsPerSandbox"] = "100000",
+        ["Limits__SandboxesPerClient"] = "1000000",
+        ["Limits__NegotiationsPerClient"] = "1000000",
+        ["Limits__MaxConnections"] = "100000",
+        ["Limits__MaxUpgradedConnections"] = "100000",
     };
 
     /// <summary>Waits (up to 30 s) until the server at <paramref name="uri"/> answers <paramref name="path"/> with success.</summary>
