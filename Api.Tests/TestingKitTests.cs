@@ -216,6 +216,28 @@ public sealed class TestingKitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterACutLongerThanOneSubscribeReplays_TheStreamReadsTheGapOverGetEvents_MissingAndRepeatingNothing()
+    {
+        await using var small = await NdisMockServer.StartAsync(new NdisMockServerOptions { Settings = { ["Sandboxes:MaxReplayPerSubscribe"] = "16" } });
+        await using var cutter = new TcpCutter(small.Url);
+        await using var sandbox = await NdisMockServer.Connect(cutter.Url).CreateSandboxAsync();
+        var af = (await sandbox.Client.OpenAddressFamilyAsync()).NdisAfHandle!;
+        await sandbox.Events.WaitForAsync<ProtocolCmOpenAf>();
+
+        cutter.CutAll();
+        for (var i = 0; i < 10; i++)
+        {
+            await sandbox.Client.CreateVcAsync(af, $"after-{i}");
+        }
+
+        // Twenty events arrived while cut, more than the sixteen one Subscribe may replay.
+        await sandbox.Events.WaitForAsync<NdisCoCreateVc>(e => e.ProtocolVcContext == "after-9", TimeSpan.FromSeconds(30));
+        var journal = await sandbox.JournalAsync();
+        Assert.True(cutter.Cut > 0);
+        Assert.Equal(journal.Select(e => e.Sequence), sandbox.Events.Received.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Connect_TargetsARunningInstance_AndTheOperatorListsItsSandboxes()
     {
         await using var shared = await NdisMockServer.StartAsync(new NdisMockServerOptions { Settings = { ["Operator:Key"] = "op-key" } });

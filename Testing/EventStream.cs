@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using NdisMock.Client;
@@ -25,11 +26,16 @@ public abstract class NdisEvent : NdisEventMessage
 
 /// <summary>
 /// The sandbox's events over SignalR, from sequence 0: every one is kept in arrival order, none is missed or repeated
-/// (after a reconnect it resubscribes from the last sequence it saw). Waits are answered from what already arrived first.
+/// (after a reconnect it resubscribes from the last sequence it saw). One Subscribe replays a bounded backlog
+/// (Sandboxes__MaxReplayPerSubscribe), so before each Subscribe the stream reads what it has not seen page by page with
+/// GetEvents. Waits are answered from what already arrived first.
 /// </summary>
 public sealed class EventStream : IAsyncDisposable
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     private readonly HubConnection _hub;
+    private readonly HttpClient _http;
     private readonly string _sandboxId;
     private readonly string _key;
     private readonly List<NdisEvent> _received = [];
@@ -38,9 +44,11 @@ public sealed class EventStream : IAsyncDisposable
     private long _last;
     private string? _ended;
 
-    private EventStream(HubConnection hub, string sandboxId, string key)
+    private EventStream(HubConnection hub, Uri url, string sandboxId, string key)
     {
         _hub = hub;
+        _http = new HttpClient { BaseAddress = url };
+        _http.DefaultRequestHeaders.Add("X-Sandbox-Key", key);
         _sandboxId = sandboxId;
         _key = key;
     }
@@ -71,7 +79,7 @@ public sealed class EventStream : IAsyncDisposable
             })
             .WithAutomaticReconnect()
             .Build();
-        var stream = new EventStream(hub, sandboxId, key);
+        var stream = new EventStream(hub, url, sandboxId, key);
         foreach (var (name, type) in NdisEvents.Types)
         {
             hub.On(name.ToString(), [type], args =>
@@ -86,10 +94,60 @@ public sealed class EventStream : IAsyncDisposable
             stream.End(args[0] is JsonElement e && e.TryGetProperty("reason", out var reason) ? reason.ToString() : "ended");
             return Task.CompletedTask;
         });
-        hub.Reconnected += _ => hub.InvokeAsync<JsonElement>("Subscribe", sandboxId, key, stream.LastSequence);
+        hub.Reconnected += async _ =>
+        {
+            try
+            {
+                await stream.SubscribeAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is HubException or HttpRequestException or InvalidOperationException)
+            {
+                stream.End($"resubscribing failed: {e.Message}");
+            }
+        };
         await hub.StartAsync(cancellationToken);
-        await hub.InvokeAsync<JsonElement>("Subscribe", sandboxId, key, 0L, cancellationToken);
+        await stream.SubscribeAsync(cancellationToken);
         return stream;
+    }
+
+    /// <summary>Reads what has not arrived yet over GetEvents, then subscribes after it (a burst in between is read too).</summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await CatchUpAsync(cancellationToken);
+            try
+            {
+                await _hub.InvokeAsync<JsonElement>("Subscribe", _sandboxId, _key, LastSequence, cancellationToken);
+                return;
+            }
+            catch (HubException e) when (attempt < 5 && e.Message.Contains("MaxReplayPerSubscribe", StringComparison.Ordinal))
+            {
+                // More events arrived since the last page than one Subscribe replays: read those too.
+            }
+        }
+    }
+
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var after = LastSequence;
+            using var answer = await _http.GetAsync(new Uri($"sandboxes/{Uri.EscapeDataString(_sandboxId)}/events?after={after}&limit=1000", UriKind.Relative), cancellationToken);
+            answer.EnsureSuccessStatusCode();
+            using var page = await JsonDocument.ParseAsync(await answer.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+            var events = page.RootElement.GetProperty("events");
+            foreach (var e in events.EnumerateArray())
+            {
+                var name = Enum.Parse<EventName>(e.GetProperty("name").GetString()!);
+                Deliver((NdisEvent)e.Deserialize(NdisEvents.Types[name], Json)!);
+            }
+
+            if (events.GetArrayLength() == 0 || LastSequence >= page.RootElement.GetProperty("lastSequence").GetInt64())
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>The last sequence received.</summary>
@@ -183,5 +241,9 @@ public sealed class EventStream : IAsyncDisposable
         signal.TrySetResult();
     }
 
-    public async ValueTask DisposeAsync() => await _hub.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        _http.Dispose();
+    }
 }
