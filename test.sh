@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every NdisMock test. On a fresh machine it first installs what the tests need beyond the .NET SDK:
-# Debian's chromium (the Swagger UI test drives it with Playwright) and the Node tools: the JavaScript SignalR client, Redocly CLI
-# and the AsyncAPI parser (npm ci in Api.Tests/js). Then the solution's tests, then the samples against the freshly packed NdisMock.Testing.
+# Debian's chromium (the Swagger UI and live page tests drive it with Playwright) and the Node tools: the JavaScript SignalR client,
+# Redocly CLI, the AsyncAPI parser and Mermaid (npm ci in Api.Tests/js). Then the solution's tests, then the samples against the freshly packed NdisMock.Testing.
 # Extra arguments go to dotnet test.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -14,8 +14,8 @@ if ! command -v chromium >/dev/null 2>&1; then
     $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-if [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Api.Tests/js/node_modules/@redocly/cli ] || [ ! -d Api.Tests/js/node_modules/@asyncapi/parser ]; then
-    echo "Installing the Node tools of the tests (the SignalR JavaScript client, Redocly CLI, the AsyncAPI parser)..."
+if [ ! -d Api.Tests/js/node_modules/@microsoft/signalr ] || [ ! -d Api.Tests/js/node_modules/@redocly/cli ] || [ ! -d Api.Tests/js/node_modules/@asyncapi/parser ] || [ ! -d Api.Tests/js/node_modules/mermaid ]; then
+    echo "Installing the Node tools of the tests (the SignalR JavaScript client, Redocly CLI, the AsyncAPI parser, Mermaid)..."
     (cd Api.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

@@ -17,7 +17,7 @@ public sealed class EventFeedsTests
     public async Task AStuckSubscriber_DelaysNeitherTheSandboxNorAnotherSubscriber()
     {
         var hub = new FakeHub();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance);
+        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
         var sandbox = new Sandbox(new SandboxOptions());
         hub.Hold("stuck");
 
@@ -42,7 +42,7 @@ public sealed class EventFeedsTests
     public async Task ASubscriberFallingBehindTheJournal_IsToldSo_NeverSilentlySkipped()
     {
         var hub = new FakeHub();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance);
+        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
         var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 16 });
         hub.Hold("slow");
         feeds.Follow("slow", "s", sandbox, 0);
@@ -69,7 +69,7 @@ public sealed class EventFeedsTests
     public async Task AFilteredSubscriberFallingBehindTheJournal_IsToldSo_AndWasSentOnlyWhatItNamed()
     {
         var hub = new FakeHub();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance);
+        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
         var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 16 });
         HashSet<EventName> names = [EventName.ProtocolCoAfRegisterNotify, EventName.NdisCoCreateVc];
         hub.Hold("slow");

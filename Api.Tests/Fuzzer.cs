@@ -69,7 +69,18 @@ internal sealed class Fuzzer(JsonNode document, Random random)
                 + Pick(["", $"&ndisPartyHandle={Uri.EscapeDataString(handles["ndisPartyHandle"].Count > 0 && random.Next(2) == 0 ? Pick(handles["ndisPartyHandle"]) : Pick(Garbage))}"]);
         }
 
+        if (method == "GET" && template.EndsWith("/diagram", StringComparison.Ordinal))
+        {
+            path += $"?after={Pick(["0", "3", "-1", "99999999999999999999", "x"])}&max={Pick(["1", "0", "10000", "10001", "abc"])}"
+                + Pick(["", $"&until={Pick(["0", "5", "-2", "999999", "soon"])}"]);
+        }
+
         var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (template.EndsWith("/report", StringComparison.Ordinal))
+        {
+            request.Headers.TryAddWithoutValidation("Accept", Pick(["application/xml", "application/json", "text/xml;q=0.9, application/json;q=0.1", "*/*", "%%garbage", ""]));
+        }
+
         if (strategy != Strategy.MissingKey)
         {
             request.Headers.TryAddWithoutValidation("X-Sandbox-Key", strategy == Strategy.WrongKey ? Pick(Garbage) : sandbox.Key);

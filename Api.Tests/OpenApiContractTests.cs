@@ -141,12 +141,12 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
     {
         var byId = Operations().ToDictionary(o => (string)o.Operation["operationId"]!, o => o.Operation["responses"]!.AsObject().Select(r => r.Key).ToArray());
 
-        Assert.Equal(["200", "400", "401", "403", "404", "409", "410", "413", "415", "429"], byId["NdisMCmCloseCallComplete"]);
-        Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "410", "413", "415", "429"], byId["NdisCoCreateVc"]);
-        Assert.Equal(["200", "201", "202", "400", "401", "403", "404", "409", "410", "413", "415", "429"], byId["NdisClMakeCall"]);
+        Assert.Equal(["200", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisMCmCloseCallComplete"]);
+        Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisCoCreateVc"]);
+        Assert.Equal(["200", "201", "202", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisClMakeCall"]);
         Assert.Equal(["200", "401", "403", "404", "409", "410", "429"], byId["NdisCoDeleteVc"]);
         Assert.Equal(["200", "401", "403"], byId["ListSandboxes"]);
-        Assert.Equal(["201", "400", "409", "413", "415"], byId["CreateSandbox"]);
+        Assert.Equal(["201", "400", "409", "413", "415", "429", "503"], byId["CreateSandbox"]);
 
         var refusal = Operations().Single(o => (string?)o.Operation["operationId"] == "NdisCoDeleteVc").Operation["responses"]!["409"]!["content"]!["application/problem+json"]!["example"]!;
         Assert.StartsWith("V-", (string?)refusal["rule"], StringComparison.Ordinal);
@@ -249,14 +249,31 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
     }
 
     [Fact]
-    public async Task Root_LeadsToSwaggerUi()
+    public async Task Root_IsTheStartPage_ListingSwaggerUiAndTheLivePage()
     {
         using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
         var root = await client.GetAsync(new Uri("/", UriKind.Relative));
+        var html = await root.Content.ReadAsStringAsync();
 
-        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
-        Assert.Equal("/swagger", root.Headers.Location?.ToString());
+        Assert.Equal((HttpStatusCode.OK, "text/html"), (root.StatusCode, root.Content.Headers.ContentType?.MediaType));
+        Assert.Contains("href=\"/swagger\"", html, StringComparison.Ordinal);
+        Assert.Contains("action=\"/sandbox.html\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LivePage_ServesTheSignalRClientAsNpmShipsIt()
+    {
+        Node.Require("@microsoft/signalr");
+        using var client = app.CreateClient();
+
+        var served = await client.GetByteArrayAsync(new Uri("/lib/signalr/signalr.min.js", UriKind.Relative));
+        var shipped = await File.ReadAllBytesAsync(Path.Combine(Node.Folder, "node_modules", "@microsoft", "signalr", "dist", "browser", "signalr.min.js"));
+        var lockFile = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Node.Folder, "package-lock.json")))!;
+
+        Assert.Equal(shipped, served);
+        Assert.Equal("10.0.11", (string?)lockFile["packages"]!["node_modules/@microsoft/signalr"]!["version"]);
+        Assert.Contains("10.0.11", await client.GetStringAsync(new Uri("/lib/signalr/LICENSE.txt", UriKind.Relative)), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,6 +65,11 @@ public sealed partial class PublishedAppTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
         var (healthy, probeLog) = await RunAsync("dotnet", [Path.Combine(_output, "NdisMock.Api.dll"), "healthcheck"], _output, environment, TimeSpan.FromSeconds(30));
         Assert.True(healthy == 0, $"the HEALTHCHECK command failed: {probeLog}");
+        foreach (var page in new[] { "/", "/sandbox.html", "/sandbox.js", "/lib/signalr/signalr.min.js" })
+        {
+            // The live pages travel inside the assembly, so the image serves them with nothing else copied.
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(page, UriKind.Relative))).StatusCode);
+        }
 
         var sandbox = await Json(await http.PostAsJsonAsync(new Uri("/sandboxes", UriKind.Relative), new { }));
         http.DefaultRequestHeaders.Add("X-Sandbox-Key", (string)sandbox["key"]!);

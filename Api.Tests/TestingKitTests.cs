@@ -50,6 +50,34 @@ public sealed class TestingKitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AssertConforms_PassesATornDownFlow_AndListsWhatIsLeftOpen_WithTheSequenceThatCreatedIt()
+    {
+        await using var sandbox = await _ndis.CreateSandboxAsync();
+        var af = (await sandbox.Client.OpenAddressFamilyAsync()).NdisAfHandle!;
+        var vc = (await sandbox.Client.CreateVcAsync(af, "my-vc")).NdisVcHandle!;
+        var made = await sandbox.Client.MakeCallAsync(vc, CallParameters.Atm.Ubr(to: "+15550100"));
+        await sandbox.Pending.CompleteAsync(made.PendingOperationId!);
+        await sandbox.Client.CloseCallAsync(vc);
+        await sandbox.Mcm.CompleteCloseCallAsync(vc);
+
+        var leaky = await Assert.ThrowsAsync<NdisAssertionException>(() => sandbox.AssertConformsAsync());
+        var created = (await sandbox.JournalAsync()).First(e => e.Name == EventName.NdisCoCreateVc).Sequence;
+
+        Assert.Contains("failing: leaks", leaky.Message, StringComparison.Ordinal);
+        Assert.Contains($"Vc {vc} left open (Closed, created at journal sequence {created})", leaky.Message, StringComparison.Ordinal);
+        await sandbox.Client.DeleteVcAsync(vc);
+        await sandbox.Client.CloseAddressFamilyAsync(af);
+        var report = await sandbox.AssertConformsAsync();
+        Assert.True(report.Passed);
+        Assert.Empty(report.Leaks);
+        var diagram = await sandbox.DiagramAsync();
+        var junit = System.Xml.Linq.XDocument.Parse(await sandbox.JUnitReportAsync());
+        Assert.StartsWith("sequenceDiagram\n", diagram, StringComparison.Ordinal);
+        Assert.Contains($"Client->>NDIS: {created} NdisCoCreateVc: SUCCESS\n", diagram, StringComparison.Ordinal);
+        Assert.Equal("0", (string?)junit.Root!.Attribute("failures"));
+    }
+
+    [Fact]
     public async Task IncomingCall_IsOfferedOnTheSap_AcceptedAndConnected()
     {
         await using var sandbox = await _ndis.CreateSandboxAsync();
@@ -97,6 +125,8 @@ public sealed class TestingKitTests : IAsyncLifetime
         var listed = await Assert.ThrowsAsync<NdisAssertionException>(() => sandbox.AssertNoViolationsAsync());
         Assert.Contains("V-CMP-02", listed.Message, StringComparison.Ordinal);
         Assert.Contains("https://learn.microsoft.com/", listed.Message, StringComparison.Ordinal);
+        var last = (await sandbox.JournalAsync())[^1].Sequence;
+        Assert.Contains($"after journal sequence {last}:", listed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

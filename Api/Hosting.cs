@@ -19,8 +19,7 @@ internal static class Hosting
         {
             if (http.Request.ContentLength > max)
             {
-                await Problems.Plain(StatusCodes.Status413PayloadTooLarge, "Request body too large",
-                    $"The body is {http.Request.ContentLength} bytes; this instance accepts at most {max} (Sandboxes__MaxRequestBodySize).").ExecuteAsync(http);
+                await ProblemCatalogue.BodyTooLarge(http.Request.ContentLength.Value, max).ExecuteAsync(http);
                 return;
             }
 
@@ -33,6 +32,44 @@ internal static class Hosting
         });
     }
 
+    /// <summary>
+    /// Refuses a path segment that decodes to "." or "..": it is resolved away before routing, so
+    /// <c>DELETE …/routes/%2e%2e</c> reached DeleteSandbox. (A body framed by both Content-Length and Transfer-Encoding
+    /// never gets here: Kestrel drops the Content-Length, reads the chunks and closes the connection, RFC 9112 §6.1.)
+    /// </summary>
+    public static IApplicationBuilder UseRequestHygiene(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+        if (HasDotSegment(raw))
+        {
+            await ProblemCatalogue.DotSegmentInPath().ExecuteAsync(http);
+            return;
+        }
+
+        await next(http);
+    });
+
+    internal static bool HasDotSegment(string rawTarget)
+    {
+        var path = rawTarget.AsSpan();
+        var query = path.IndexOfAny('?', '#');
+        if (query >= 0)
+        {
+            path = path[..query];
+        }
+
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment.Length is > 0 and <= 6 && Uri.UnescapeDataString(segment.ToString()) is "." or "..")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>/health answers while the process serves; /health/ready once the sandbox store is up, with its load.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
@@ -41,11 +78,22 @@ internal static class Hosting
         return app;
     }
 
-    private static Task WriteHealth(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
+    /// <summary>The health report; the load (how many sandboxes) only for the operator's key, not for anyone who asks.</summary>
+    private static Task WriteHealth(HttpContext http, HealthReport report)
     {
-        status = report.Status.ToString(),
-        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description, e.Value.Data }),
-    });
+        var store = http.RequestServices.GetRequiredService<SandboxStore>();
+        var operatorAsks = store.OperatorKeyMatches(http.Request.Headers[SandboxAccess.OperatorHeader]);
+        return http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                e.Value.Description,
+                Data = operatorAsks ? e.Value.Data : null,
+            }),
+        });
+    }
 }
 
 /// <summary>Ready when the store is serving; degraded (still answering) when it holds its maximum of sandboxes.</summary>

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using NdisMock.Api.AsyncApi;
+using NdisMock.Api.Diagrams;
 using NdisMock.Api.Observation;
+using NdisMock.Api.Reports;
 using NdisMock.Api.OpenApi;
 using NdisMock.Api.Roles;
 using NdisMock.Api.Sandboxes;
@@ -25,9 +27,19 @@ public static class NdisMockHost
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
+        builder.Services.AddNdisLimits();
         builder.Services.AddSingleton<SandboxStore>();
         builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
         builder.Services.AddNdisHub(Json.Configure);
+        builder.Services.AddOptions<EventFeedsOptions>().Configure<IOptions<SandboxHostingOptions>>((feeds, limits) =>
+        {
+            feeds.MaxSubscriptionsPerConnection = limits.Value.MaxSubscriptionsPerConnection;
+            feeds.MaxSubscribersPerSandbox = limits.Value.MaxSubscribersPerSandbox;
+            feeds.MaxReplayPerSubscribe = limits.Value.MaxReplayPerSubscribe;
+        });
+
+        // The hub's refusal filter logs each refusal once (Information, no arguments); SignalR's dispatcher would log it again at Error.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.None);
         builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -56,8 +68,12 @@ public static class NdisMockHost
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
         app.UseStatusCodePages();
+        app.UseRequestHygiene();
         app.UseRequestBodyLimit();
+        app.UseLivePages();
+        app.UseMemoryBudget();
         app.UseRouting();
+        app.UseRateLimiter();
         app.Services.GetRequiredService<NdisMetrics>().Count(app);
         app.UseSandboxKeys();
         app.UseSwagger();
@@ -70,15 +86,15 @@ public static class NdisMockHost
             options.DisplayOperationId();
         });
 
-        // The root leads to what a visitor can use: Swagger UI.
-        app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
 
         app.MapHealth();
         app.MapSandboxes();
         app.MapClientRole();
         app.MapMcmRole();
         app.MapObservation();
-        app.MapNdisHub();
+        app.MapDiagram();
+        app.MapReport();
+        app.MapNdisHub().RequireRateLimiting(Limits.NegotiatePolicy);
         app.MapAsyncApiDocument();
         return app;
     }

@@ -34,6 +34,7 @@ internal static class Problems
             ["referenceUrl"] = rule.ReferenceUrl,
             ["operation"] = violation.Operation,
             ["violationSequence"] = violation.Sequence,
+            ["journalSequence"] = violation.JournalSequence,
         };
         if (rule.Result is { } status)
         {
@@ -56,15 +57,6 @@ internal static class Problems
         Refusal.StaleHandle => StatusCodes.Status410Gone,
         _ => StatusCodes.Status409Conflict,
     };
-
-    public static Results<Ok<OperationResponse>, Created<OperationResponse>, Accepted<OperationResponse>, ProblemHttpResult> StatusOrCauseRequired() =>
-        TypedResults.Problem(detail: "Give the close status, or the Q.2931 cause it follows from.", statusCode: StatusCodes.Status400BadRequest, title: "Status or cause required");
-
-    public static ProblemHttpResult UnknownSandbox(string id) =>
-        Plain(StatusCodes.Status404NotFound, "Unknown sandbox", $"There is no sandbox '{id}' (never created, deleted, or expired).");
-
-    public static ProblemHttpResult Plain(int status, string title, string detail, IDictionary<string, object?>? extensions = null) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: extensions);
 
     private static string PendingLocation(SandboxScope scope, string pendingOperationId) => $"/sandboxes/{scope.SandboxId}/pending/{pendingOperationId}";
 

@@ -11,9 +11,11 @@ internal enum HandleKind
 }
 
 /// <summary>
-/// Issues opaque handles such as <c>vc-k3x9-12</c>: a kind, the sandbox's tag and a counter. Handles are never
+/// Issues opaque handles such as <c>vc-k3x9m2pq-12</c>: a kind, the sandbox's tag and a counter. Handles are never
 /// reused, so whether a handle was ever issued here can be told without remembering the dead ones, and a handle of
-/// another sandbox (other tag) is recognisably foreign.
+/// another sandbox (other tag) is recognisably foreign. The tag has 40 random bits, so among a thousand sandboxes two
+/// share one with a chance below one in a million; the counter is written one way only (no sign, no leading zero), so
+/// <c>vc-…-012</c> is not taken for <c>vc-…-12</c>.
 /// </summary>
 internal sealed class HandleIssuer(string tag)
 {
@@ -37,6 +39,7 @@ internal sealed class HandleIssuer(string tag)
     {
         var prefix = $"{Prefix(kind)}-{Tag}-";
         return handle.StartsWith(prefix, StringComparison.Ordinal)
+            && handle.Length > prefix.Length && handle[prefix.Length] != '0'
             && long.TryParse(handle.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
             && n >= 1 && n <= _issued[(int)kind];
     }
@@ -44,7 +47,7 @@ internal sealed class HandleIssuer(string tag)
     public static string NewTag()
     {
         const string alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-        Span<char> tag = stackalloc char[4];
+        Span<char> tag = stackalloc char[8];
         for (var i = 0; i < tag.Length; i++)
         {
             tag[i] = alphabet[Random.Shared.Next(alphabet.Length)];

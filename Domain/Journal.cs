@@ -38,7 +38,8 @@ public sealed class Journal(int capacity)
     /// <summary>The events after <paramref name="after"/> that are still kept, oldest first, at most <paramref name="max"/>.</summary>
     public IReadOnlyList<NdisEvent> After(long after, int max)
     {
-        var from = Math.Max(after + 1, FirstRetained);
+        // after + 1 would overflow at the 64-bit maximum: nothing comes after the newest event anyway.
+        var from = after >= _last ? _last + 1 : Math.Max(after + 1, FirstRetained);
         var count = (int)Math.Clamp(_last - from + 1, 0, max);
         var result = new NdisEvent[count];
         for (var i = 0; i < count; i++)

@@ -1,14 +1,21 @@
 namespace NdisMock.Domain;
 
 /// <summary>A finding of the verifier, kept in the sandbox's violation list.</summary>
+/// <param name="Sequence">1, 2, 3 … per sandbox: the violation's own number (GetViolations' after).</param>
 /// <param name="Operation">The NDIS function called (an <see cref="EventName"/>), or CompletePendingOperation when the pending id it was given names nothing.</param>
+/// <param name="JournalSequence">
+/// The journal sequence the violation follows: the newest event when it was recorded. A refused call journals nothing, so
+/// its violation follows the event before the call; a rejected call's follows the call's own event; a warning follows the
+/// events of the call that went on. 0 when the journal was empty.
+/// </param>
 public sealed record Violation(
     long Sequence,
     DateTimeOffset Timestamp,
     Rule Rule,
     Severity Severity,
     string Operation,
-    string Detail);
+    string Detail,
+    long JournalSequence = 0);
 
 public enum OutcomeKind
 {

@@ -361,6 +361,21 @@ public static class Rules
         "NdisMCmMakeCallComplete macro", Refusal.Quota,
         Handling: "Refuses the call (409) and changes nothing: the operator's limit of pending requests for the sandbox is reached.");
 
+    public static readonly Rule AddressFamilyQuota = new("V-QUOTA-03", Severity.Error,
+        "NdisMock: the sandbox already holds as many address family opens as its operator allows; close some first.",
+        "NdisClOpenAddressFamilyEx function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's limit of address family opens for the sandbox is reached, which bounds the memory one tenant holds.");
+
+    public static readonly Rule SapQuota = new("V-QUOTA-04", Severity.Error,
+        "NdisMock: the sandbox already holds as many SAPs as its operator allows; deregister some first.",
+        "NdisClRegisterSap function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's SAP limit for the sandbox is reached, which bounds the memory one tenant holds.");
+
+    public static readonly Rule PartyQuota = new("V-QUOTA-05", Severity.Error,
+        "NdisMock: the sandbox already holds as many parties as its operator allows; drop some first.",
+        "NdisClAddParty function", Refusal.Quota,
+        Handling: "Refuses the call (409) and changes nothing: the operator's party limit for the sandbox is reached, which bounds the memory one tenant holds.");
+
     /// <summary>Every rule, in catalogue order.</summary>
     public static IReadOnlyList<Rule> All { get; } =
     [
@@ -375,6 +390,7 @@ public static class Rules
         IncomingCloseWithParties, QosWithoutActivation, MakeCallOnWrongVc, CallInWrongState,
         AddPartyCompleteWithoutContext, AddPartyPointToPoint, DropLastParty, CloseCallWithParties,
         IncomingDropLastParty, DroppedPartyUsed, OidAfHandle, OidWrongCompletion, UnknownHandle, StaleHandle, VcQuota, PendingQuota,
+        AddressFamilyQuota, SapQuota, PartyQuota,
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));

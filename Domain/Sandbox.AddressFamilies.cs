@@ -37,6 +37,7 @@ public sealed partial class Sandbox
                 return Answered(NdisStatuses.Failure, call, handler: null, callback);
             }
 
+            RequireAfRoom();
             var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
             var behavior = Behavior(CmHandler.ProtocolCmOpenAf);
             var handler = new NdisEvent

@@ -145,6 +145,16 @@ public sealed partial class Sandbox
         Require(_ledger.Count < Options.MaxPendingOperations, Rules.PendingQuota,
             $"{_ledger.Count} requests are pending, the most this sandbox allows ({Options.MaxPendingOperations}).");
 
+    private void RequireAfRoom() =>
+        Require(_afs.Count < Options.MaxAddressFamilies, Rules.AddressFamilyQuota,
+            $"The sandbox holds {_afs.Count} address family opens, the most it allows ({Options.MaxAddressFamilies}).");
+
+    private void RequireSapRoom() =>
+        Require(_saps.Count < Options.MaxSaps, Rules.SapQuota, $"The sandbox holds {_saps.Count} SAPs, the most it allows ({Options.MaxSaps}).");
+
+    private void RequirePartyRoom() =>
+        Require(_parties.Count < Options.MaxParties, Rules.PartyQuota, $"The sandbox holds {_parties.Count} parties, the most it allows ({Options.MaxParties}).");
+
     private void RequireVcRoom() =>
         Require(_vcs.Count < Options.MaxVcs, Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
 

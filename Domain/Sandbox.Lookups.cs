@@ -70,7 +70,7 @@ public sealed partial class Sandbox
         }
 
         Require(_handles.WasIssued(HandleKind.PendingOperation, id!), Rules.UnknownHandle, $"{id} is not a pending operation of this sandbox.");
-        throw Refuse(Rules.CompletionWithoutRequest, $"{id} was already completed; a request is completed exactly once.");
+        throw Refuse(Rules.CompletionWithoutRequest, $"{id} is no longer pending: it was already completed (a request is completed exactly once), or ResetSandbox forgot it.");
     }
 
     /// <summary>The request <paramref name="handler"/> pended for <paramref name="handle"/>, or a V-CMP-02 refusal.</summary>

@@ -3,13 +3,19 @@ namespace NdisMock.Domain;
 // The network behind the MCM: routing rules for called addresses, and what the MCM can read and fill in.
 public sealed partial class Sandbox
 {
-    /// <summary>Sets the routing rule for a called address.</summary>
-    public void SetRoute(RoutingRule route)
+    /// <summary>Sets the routing rule for a called address; false (nothing changed) when a new address would pass MaxRoutes.</summary>
+    public bool SetRoute(RoutingRule route)
     {
         ArgumentNullException.ThrowIfNull(route);
         lock (_gate)
         {
+            if (_routes.Count >= Options.MaxRoutes && !_routes.ContainsKey(route.CalledAddress))
+            {
+                return false;
+            }
+
             _routes[route.CalledAddress] = route;
+            return true;
         }
     }
 

@@ -36,6 +36,7 @@ public sealed partial class Sandbox
                 return Answered(full, call, unnamed, callback);
             }
 
+            RequirePartyRoom();
             var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
             call = call with { NdisPartyHandle = party.Handle };
             var handler = new NdisEvent

@@ -19,6 +19,7 @@ public sealed partial class Sandbox
                 return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; register SAPs on an open address family (NdisClOpenAddressFamilyEx function).", call, callback);
             }
 
+            RequireSapRoom();
             var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
             var handler = new NdisEvent
             {

@@ -74,6 +74,18 @@ public sealed record SandboxOptions
     /// <summary>How many pended requests a sandbox may hold at once.</summary>
     public int MaxPendingOperations { get; init; } = 10_000;
 
+    /// <summary>How many address family opens a sandbox may hold at once.</summary>
+    public int MaxAddressFamilies { get; init; } = 1_000;
+
+    /// <summary>How many SAPs a sandbox may hold at once.</summary>
+    public int MaxSaps { get; init; } = 1_000;
+
+    /// <summary>How many parties (of all multipoint calls) a sandbox may hold at once.</summary>
+    public int MaxParties { get; init; } = 100_000;
+
+    /// <summary>How many routing rules a sandbox may hold.</summary>
+    public int MaxRoutes { get; init; } = 1_000;
+
     /// <summary>With a virtual clock, the sandbox's time stands still until AdvanceClock moves it.</summary>
     public bool VirtualClock { get; init; }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NdisMock.Domain;
 
 namespace NdisMock.Hubs;
@@ -11,9 +12,10 @@ public interface IEventFeeds
 {
     /// <summary>
     /// Starts delivering the events after <paramref name="afterSequence"/>, then every new one, to the connection; with
-    /// <paramref name="eventNames"/>, only the events of those names (the others are read and skipped).
+    /// <paramref name="eventNames"/>, only the events of those names (the others are read and skipped). Refused, with
+    /// nothing changed, when the connection or the sandbox already has as many subscriptions as allowed.
     /// </summary>
-    void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null);
+    HubException? Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null);
 
     void Unfollow(string connectionId, string sandboxId);
 
@@ -26,31 +28,73 @@ public interface IEventFeeds
     long EventsPushed { get; }
 }
 
+/// <summary>What the event feeds allow (set by the host from its sandbox limits).</summary>
+public sealed class EventFeedsOptions
+{
+    /// <summary>How many sandboxes one hub connection may follow at once.</summary>
+    public int MaxSubscriptionsPerConnection { get; set; } = 16;
+
+    /// <summary>How many hub subscriptions may follow one sandbox at once.</summary>
+    public int MaxSubscribersPerSandbox { get; set; } = 32;
+
+    /// <summary>The most journal events one Subscribe replays; a subscriber further behind subscribes later in the journal.</summary>
+    public int MaxReplayPerSubscribe { get; set; } = 10_000;
+}
+
 /// <summary>
 /// Each subscription is a pump that reads the sandbox's journal by sequence number and sends what it has not sent yet
 /// (only the names it follows, if it named some: the rest are read and skipped); a journal append only wakes it. So the seam between backlog and live events has no gap and no duplicate by
 /// construction, a slow or dead subscriber holds no buffer and delays nobody else (the request path only sets a flag),
 /// and a subscriber that falls further behind than the journal keeps is told so instead of silently losing events.
 /// </summary>
-public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<EventFeeds> log) : IEventFeeds, IDisposable
+public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<EventFeeds> log, IOptions<EventFeedsOptions> options) : IEventFeeds, IDisposable
 {
     private const int BatchSize = 256;
     private readonly IHubContext<NdisHub, INdisClient> _hub = hub;
     private readonly ILogger<EventFeeds> _log = log;
+    private readonly EventFeedsOptions _limits = options.Value;
     private readonly ConcurrentDictionary<(string Connection, string Sandbox), Subscription> _subscriptions = new();
+    private readonly Lock _following = new();
     private long _pushed;
 
     public long EventsPushed => Interlocked.Read(ref _pushed);
 
-    public void Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null)
+    /// <summary>Subscriptions now, over all connections.</summary>
+    public int Count => _subscriptions.Count;
+
+    /// <summary>Hub subscriptions following the sandbox now.</summary>
+    public int SubscribersOf(string sandboxId) => _subscriptions.Keys.Count(k => k.Sandbox == sandboxId);
+
+    public HubException? Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null)
     {
         var subscription = new Subscription(this, connectionId, sandboxId, sandbox, afterSequence, eventNames);
-        _subscriptions.AddOrUpdate((connectionId, sandboxId), subscription, (_, old) =>
+        lock (_following)
         {
-            old.Dispose();
-            return subscription;
-        });
+            // Replacing this connection's own subscription to the sandbox takes no new slot.
+            if (!_subscriptions.ContainsKey((connectionId, sandboxId)))
+            {
+                if (_subscriptions.Keys.Count(k => k.Connection == connectionId) >= _limits.MaxSubscriptionsPerConnection)
+                {
+                    return HubRefusal.Create("TooManySubscriptions",
+                        $"This connection already follows {_limits.MaxSubscriptionsPerConnection} sandboxes, the most one connection may (Sandboxes__MaxSubscriptionsPerConnection). Unsubscribe from one first; nothing changed.");
+                }
+
+                if (SubscribersOf(sandboxId) >= _limits.MaxSubscribersPerSandbox)
+                {
+                    return HubRefusal.Create("TooManySubscriptions",
+                        $"This sandbox already has {_limits.MaxSubscribersPerSandbox} hub subscribers, its maximum (Sandboxes__MaxSubscribersPerSandbox); nothing changed.");
+                }
+            }
+
+            _subscriptions.AddOrUpdate((connectionId, sandboxId), subscription, (_, old) =>
+            {
+                old.Dispose();
+                return subscription;
+            });
+        }
+
         subscription.Start();
+        return null;
     }
 
     public void Unfollow(string connectionId, string sandboxId)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace NdisMock.Hubs;
@@ -12,16 +13,15 @@ public static class HubRegistration
     /// <summary>SignalR with the JSON (configured like the REST API) and MessagePack protocols, and the event feeds.</summary>
     public static IServiceCollection AddNdisHub(this IServiceCollection services, Action<JsonSerializerOptions> configureJson)
     {
-        services.AddSignalR()
+        services.AddSignalR(options => options.AddFilter<RefusalLoggingHubFilter>())
             .AddJsonProtocol(options => configureJson(options.PayloadSerializerOptions))
             .AddMessagePackProtocol();
-        services.AddSingleton<IEventFeeds, EventFeeds>();
+        services.AddOptions<EventFeedsOptions>();
+        services.AddSingleton<EventFeeds>();
+        services.AddSingleton<IEventFeeds>(provider => provider.GetRequiredService<EventFeeds>());
         return services;
     }
 
-    public static IEndpointRouteBuilder MapNdisHub(this IEndpointRouteBuilder app)
-    {
-        app.MapHub<NdisHub>(Path);
-        return app;
-    }
+    /// <summary>Maps the hub; the host adds its conventions (rate limits) to the builder returned.</summary>
+    public static HubEndpointConventionBuilder MapNdisHub(this IEndpointRouteBuilder app) => app.MapHub<NdisHub>(Path);
 }

@@ -14,7 +14,7 @@ public sealed record SubscriptionInfo(string SandboxId, long LastSequence, long 
 /// The push channel at <c>/hubs/ndis</c>. It only subscribes and unsubscribes; pushing happens in <see cref="IEventFeeds"/>.
 /// One connection may follow several sandboxes, and never receives another sandbox's events.
 /// </summary>
-public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hub<INdisClient>
+public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds, Microsoft.Extensions.Options.IOptions<EventFeedsOptions> limits) : Hub<INdisClient>
 {
     /// <summary>
     /// Checks the key, then delivers every journal event after <paramref name="afterSequence"/> in order and goes on with
@@ -26,7 +26,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     public SubscriptionInfo Subscribe(string sandboxId, string sandboxKey, long afterSequence)
     {
         var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
-        feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence);
+        Follow(sandboxId, sandbox, afterSequence, null);
         return info;
     }
 
@@ -44,7 +44,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     public SubscriptionInfo SubscribeToEvents(string sandboxId, string sandboxKey, long afterSequence, string[] eventNames)
     {
         var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
-        feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence, ParseNames(eventNames));
+        Follow(sandboxId, sandbox, afterSequence, ParseNames(eventNames));
         return info;
     }
 
@@ -58,25 +58,50 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
         return base.OnDisconnectedAsync(exception);
     }
 
+    /// <summary>
+    /// Follows the sandbox, unless a limit refuses. A sandbox deleted between its Open and the Follow (its removal
+    /// did not see this subscription) is ended here, so every subscription ends with SubscriptionEnded.
+    /// </summary>
+    private void Follow(string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? names)
+    {
+        if (feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence, names) is { } refusal)
+        {
+            throw refusal;
+        }
+
+        if (!sandboxes.IsHosted(sandboxId, sandbox))
+        {
+            feeds.SandboxRemoved(sandboxId, "SandboxDeleted");
+        }
+    }
+
     /// <summary>The sandbox, once the key and then the sequence have been checked.</summary>
     private (Sandbox Sandbox, SubscriptionInfo Info) Open(string sandboxId, string sandboxKey, long afterSequence)
     {
         var (sandbox, refusal) = sandboxes.Open(sandboxId, sandboxKey);
         if (sandbox is null)
         {
-            throw new HubException(refusal);
+            throw refusal ?? HubRefusal.Create("UnknownSandbox", "There is no such sandbox.");
         }
 
         var oldest = sandbox.OldestEventKept;
         var last = sandbox.LastSequence;
         if (afterSequence < 0 || afterSequence > last)
         {
-            throw new HubException($"afterSequence must be between 0 and the newest sequence, {last}; it was {afterSequence}.");
+            throw HubRefusal.Create("BadSequence", $"afterSequence must be between 0 and the newest sequence, {last}; it was {afterSequence}.");
         }
 
         if (afterSequence + 1 < oldest)
         {
-            throw new HubException($"Events after {afterSequence} are no longer all kept: the oldest sequence kept is {oldest}. Subscribe after {oldest - 1} or later.");
+            throw HubRefusal.Create("BadSequence", $"Events after {afterSequence} are no longer all kept: the oldest sequence kept is {oldest}. Subscribe after {oldest - 1} or later.");
+        }
+
+        // One Subscribe replays a bounded backlog, so no call makes the server send a whole journal.
+        var replay = limits.Value.MaxReplayPerSubscribe;
+        if (last - afterSequence > replay)
+        {
+            throw HubRefusal.Create("BacklogTooLong",
+                $"Subscribing after {afterSequence} would replay {last - afterSequence} events; one Subscribe replays at most {replay} (Sandboxes__MaxReplayPerSubscribe). Read older events with GetEvents, then subscribe after {last - replay} or later.");
         }
 
         return (sandbox, new SubscriptionInfo(sandboxId, last, oldest));
@@ -90,7 +115,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
     {
         if (eventNames is not { Length: > 0 })
         {
-            throw new HubException($"eventNames lists no event name: name at least one ({AllNames}), or call Subscribe for every event.");
+            throw HubRefusal.Create("BadEventNames", $"eventNames lists no event name: name at least one ({AllNames}), or call Subscribe for every event.");
         }
 
         var names = new HashSet<EventName>();
@@ -109,7 +134,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds) : Hu
 
         if (unknown.Count > 0)
         {
-            throw new HubException($"Not event names: {string.Join(", ", unknown)}. An event name is an NDIS function, handler or callback, one of {AllNames}.");
+            throw HubRefusal.Create("BadEventNames", $"Not event names: {string.Join(", ", unknown)}. An event name is an NDIS function, handler or callback, one of {AllNames}.");
         }
 
         return names.ToFrozenSet();

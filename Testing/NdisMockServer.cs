@@ -57,6 +57,12 @@ public sealed class NdisMockServer : IAsyncDisposable
         var app = NdisMockHost.Build([], builder =>
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
+            // In this process there is one tenant, the test suite: the per-client limits of a shared instance stay out of its way.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Limits:SandboxesPerClient"] = "1000000",
+                ["Limits:NegotiationsPerClient"] = "1000000",
+            });
             builder.Configuration.AddInMemoryCollection(options.Settings);
             builder.Logging.ClearProviders();
             if (options.Logging is { } logging)

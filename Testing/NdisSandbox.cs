@@ -53,7 +53,7 @@ public sealed class NdisSandbox : IAsyncDisposable
 
     /// <summary>The whole sandbox: address families, SAPs, VCs with calls and parties, pending requests, counters.</summary>
     public async Task<SandboxResponse> GetAsync(CancellationToken cancellationToken = default) =>
-        (await NdisCall.Run(() => Api.GetSandboxAsync(Id, cancellationToken))).Result;
+        (await NdisCall.Run(() => Api.GetSandboxAsync(Id, cancellationToken: cancellationToken))).Result;
 
     /// <summary>Scripts an MCM handler: answer at once with a status, or pend (completing by itself after <paramref name="completeAfter"/>).</summary>
     public async Task SetBehaviorAsync(CmHandler handler, BehaviorMode mode, NdisStatusName status = NdisStatusName.NDIS_STATUS_SUCCESS, TimeSpan? completeAfter = null, CancellationToken cancellationToken = default) =>
@@ -73,12 +73,56 @@ public sealed class NdisSandbox : IAsyncDisposable
     /// </summary>
     public async Task AssertNoViolationsAsync(CancellationToken cancellationToken = default)
     {
-        var found = (await NdisCall.Run(() => Api.GetViolationsAsync(Id, 0, cancellationToken))).Result.Violations;
+        var found = (await NdisCall.Run(() => Api.GetViolationsAsync(Id, 0, cancellationToken: cancellationToken))).Result.Violations;
         if (found.Count > 0)
         {
             throw new NdisAssertionException($"Sandbox {Id} has {found.Count} violation(s):\n" + string.Join("\n", found.Select(v =>
-                $"  #{v.Sequence} {v.Rule} ({v.Severity}) in {v.Operation}: {v.Detail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}")));
+                $"  #{v.Sequence} {v.Rule} ({v.Severity}) in {v.Operation}, after journal sequence {v.JournalSequence}: {v.Detail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}")));
         }
+    }
+
+    /// <summary>
+    /// Fails unless the sandbox's conformance report (GetReport) passes: no Error or Reject rule broken, and nothing left open
+    /// that NDIS would still hold at unbind (address families, SAPs, VCs, calls, parties, pended requests). The failure lists
+    /// each failing rule with its count, the function, the first detail and the WDK page, and each object left open with the
+    /// journal sequence that created it. Warnings do not fail it. Call it when the code under test has torn everything down.
+    /// </summary>
+    public async Task<ConformanceReport> AssertConformsAsync(CancellationToken cancellationToken = default)
+    {
+        var report = (await NdisCall.Run(() => Api.GetReportAsync(Id, cancellationToken))).Result;
+        if (!report.Passed)
+        {
+            var rules = report.Violations.Where(v => v.Fails).Select(v =>
+                $"  {v.Rule} ({v.Severity}) ×{v.Count} in {string.Join(", ", v.Operations)}, after journal sequence {string.Join(", ", v.JournalSequences.Take(10))}: " +
+                $"{v.FirstDetail} — {v.Reference}{(v.ReferenceUrl is null ? "" : " " + v.ReferenceUrl)}");
+            var leaks = report.Leaks.Select(l =>
+                $"  {l.Kind} {l.Handle} left open ({l.State}, created at journal sequence {(l.CreatedAtSequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no longer kept")}): {l.Detail}");
+            throw new NdisAssertionException($"Sandbox {Id} does not conform; failing: {string.Join(", ", report.FailingRules)}.\n" + string.Join("\n", rules.Concat(leaks)));
+        }
+
+        return report;
+    }
+
+    /// <summary>
+    /// The journal as a Mermaid sequence diagram (GetSequenceDiagram): events after <paramref name="after"/> up to
+    /// <paramref name="until"/>, at most <paramref name="max"/>, for a failure message or a ```mermaid block of a markdown page.
+    /// </summary>
+    public Task<string> DiagramAsync(long after = 0, long? until = null, int max = 1000, CancellationToken cancellationToken = default) =>
+        TextAsync(string.Create(CultureInfo.InvariantCulture, $"diagram?after={after}&max={max}{(until is { } u ? $"&until={u}" : "")}"), "text/vnd.mermaid", cancellationToken);
+
+    /// <summary>The conformance report as JUnit XML (GetReport with Accept: application/xml), to save where CI collects test reports.</summary>
+    public Task<string> JUnitReportAsync(CancellationToken cancellationToken = default) => TextAsync("report", "application/xml", cancellationToken);
+
+    /// <summary>A text answer of the sandbox that the generated client would read as JSON.</summary>
+    private async Task<string> TextAsync(string relative, string accept, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"/sandboxes/{Uri.EscapeDataString(Id)}/{relative}", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode
+            ? text
+            : throw new NdisAssertionException($"GET {request.RequestUri} answered {(int)response.StatusCode}: {text}");
     }
 
     /// <summary>
@@ -156,8 +200,23 @@ public sealed class PendingRequests
     public Task<NdisAnswer> CompleteAsync(string pendingOperationId, NdisStatusName status = NdisStatusName.NDIS_STATUS_SUCCESS, CallParametersRequest? callParameters = null, CancellationToken cancellationToken = default) =>
         NdisCall.Answer(() => _sandbox.Api.CompletePendingOperationAsync(_sandbox.Id, pendingOperationId, new StatusWithParametersRequest { Status = status.ToString(), CallParameters = callParameters }, cancellationToken));
 
-    public async Task<IReadOnlyList<PendingOperationResponse>> ListAsync(CancellationToken cancellationToken = default) =>
-        [.. (await NdisCall.Run(() => _sandbox.Api.ListPendingOperationsAsync(_sandbox.Id, cancellationToken))).Result];
+    /// <summary>Every pending request, read page by page (ListPendingOperations answers at most 1,000 at a time).</summary>
+    public async Task<IReadOnlyList<PendingOperationResponse>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<PendingOperationResponse>();
+        string? after = null;
+        while (true)
+        {
+            var page = (await NdisCall.Run(() => _sandbox.Api.ListPendingOperationsAsync(_sandbox.Id, after, cancellationToken: cancellationToken))).Result;
+            all.AddRange(page);
+            if (page.Count < 1000)
+            {
+                return all;
+            }
+
+            after = page.Last().PendingOperationId;
+        }
+    }
 
     /// <summary>
     /// Waits until <paramref name="handler"/> (ProtocolCmMakeCall, ProtocolClIncomingCall, …) answers NDIS_STATUS_PENDING

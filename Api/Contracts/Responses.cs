@@ -21,8 +21,11 @@ public sealed record OperationResponse(
     IReadOnlyList<ViolationResponse>? Warnings);
 
 /// <summary>A recorded finding of the verifier.</summary>
+/// <param name="Sequence">The violation's own number, 1, 2, 3 … per sandbox (GetViolations' after).</param>
+/// <param name="JournalSequence">The journal sequence it follows: the newest event when it was recorded (a refused call journals nothing, so its violation follows the event before the call).</param>
 public sealed record ViolationResponse(
     long Sequence,
+    long JournalSequence,
     DateTimeOffset Timestamp,
     string Rule,
     Severity Severity,
@@ -47,6 +50,8 @@ public sealed record SandboxListResponse(IReadOnlyList<SandboxSummary> Sandboxes
 /// <param name="VirtualClock">True when the sandbox's time moves only with AdvanceClock.</param>
 /// <param name="Now">The sandbox's time.</param>
 /// <param name="AlwaysPend">True when every asynchronous client request returns NDIS_STATUS_PENDING and its completion callback arrives.</param>
+/// <param name="NextAfter">Set when more VCs follow than this page holds: GetSandbox with after=nextAfter reads on.</param>
+/// <param name="PendingOperationsTruncated">True when more requests are pending than the page holds: ListPendingOperations pages through them all.</param>
 public sealed record SandboxResponse(
     string Id,
     DateTimeOffset CreatedAt,
@@ -63,7 +68,9 @@ public sealed record SandboxResponse(
     IReadOnlyList<SapView> Saps,
     IReadOnlyList<VcView> Vcs,
     IReadOnlyList<PendingOperationResponse> PendingOperations,
-    SandboxCounters Counters);
+    SandboxCounters Counters,
+    string? NextAfter = null,
+    bool? PendingOperationsTruncated = null);
 
 /// <summary>A request a handler pended, waiting for its completion.</summary>
 /// <param name="Handler">The handler that answered NDIS_STATUS_PENDING.</param>
@@ -89,7 +96,8 @@ public sealed record PendingOperationResponse(
 /// <param name="OldestSequenceKept">The oldest sequence the bounded journal still holds.</param>
 public sealed record EventsResponse(IReadOnlyList<NdisEventMessage> Events, long NextAfter, long LastSequence, long OldestSequenceKept);
 
-public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations);
+/// <param name="NextAfter">Set when more violations follow than the page holds: GetViolations with after=nextAfter reads on.</param>
+public sealed record ViolationsResponse(IReadOnlyList<ViolationResponse> Violations, long? NextAfter = null);
 
 /// <summary>How one MCM handler answers, with any failure injection (failNext counts down as failures are spent).</summary>
 public sealed record BehaviorResponse(
@@ -107,7 +115,8 @@ public sealed record BehaviorResponse(
 /// <param name="Fired">How many scheduled completions fired.</param>
 public sealed record ClockResponse(DateTimeOffset Now, int Fired);
 
-public sealed record RoutesResponse(IReadOnlyList<RoutingRule> Routes);
+/// <param name="NextAfter">Set when more routes follow than the page holds: ListRoutes with after=nextAfter reads on.</param>
+public sealed record RoutesResponse(IReadOnlyList<RoutingRule> Routes, string? NextAfter = null);
 
 public sealed record BehaviorsResponse(IReadOnlyList<BehaviorResponse> Behaviors);
 
@@ -141,7 +150,7 @@ internal static class ResponseMapping
         outcome.Warnings.Count == 0 ? null : [.. outcome.Warnings.Select(w => w.ToResponse())]);
 
     public static ViolationResponse ToResponse(this Violation v) =>
-        new(v.Sequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
+        new(v.Sequence, v.JournalSequence, v.Timestamp, v.Rule.Id, v.Severity, v.Operation, v.Rule.Summary, v.Detail, v.Rule.Reference, v.Rule.ReferenceUrl);
 
     public static SandboxResponse ToResponse(this SandboxSnapshot s, string id, DateTimeOffset createdAt) => new(
         id, createdAt, s.Profile, s.Network, s.Routes, s.VirtualClock, s.Now, s.Duties, s.Strictness, s.AlwaysPend, s.RegisteredAddressFamilies, s.AddressFamilies, s.Saps, s.Vcs,

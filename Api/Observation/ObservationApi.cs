@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using NdisMock.Api.Contracts;
 using NdisMock.Api.Sandboxes;
 using NdisMock.Domain;
@@ -32,8 +33,7 @@ internal static class ObservationApi
             .WithSummary("Everything the verifier flagged: refused calls (Error), documented failures (Reject) and warnings.")
             .WithDescription("Each names its rule (see GET /rules), the operation, what was wrong and the WDK page the rule comes from.");
 
-        sandbox.MapGet("/pending", ([AsParameters] SandboxScope scope) =>
-                TypedResults.Ok(scope.Sandbox.ListPendingOperations().Select(p => p.ToResponse()).ToList()))
+        sandbox.MapGet("/pending", ListPending)
             .WithName("ListPendingOperations")
             .WithSummary("Requests that a handler pended and that wait for their completion.")
             .WithDescription("Each names the handler that pended, the completion function it waits for, who completes it, and the handles involved.");
@@ -60,7 +60,7 @@ internal static class ObservationApi
 
         app.MapGet("/rules/{ruleId}", (string ruleId) => Rules.Find(ruleId) is { } rule
                 ? (Results<Ok<RuleResponse>, ProblemHttpResult>)TypedResults.Ok(rule.ToResponse())
-                : Problems.Plain(StatusCodes.Status404NotFound, "Unknown rule", $"'{ruleId}' is not in the catalogue; GET /rules lists them."))
+                : ProblemCatalogue.UnknownRule(ruleId))
             .WithName("GetRule")
             .WithTags("Observation")
             .WithSummary("One rule of the catalogue: the 'type' of every problem response points here.")
@@ -76,6 +76,7 @@ internal static class ObservationApi
     private static async Task<Results<Ok<EventsResponse>, ProblemHttpResult, ValidationProblem>> GetEvents(
         [AsParameters] SandboxScope scope,
         TimeProvider time,
+        IOptions<SandboxHostingOptions> limits,
         [Range(0, long.MaxValue)] long after = 0,
         [Range(1, 10_000)] int limit = 1000,
         TimeSpan? wait = null,
@@ -109,17 +110,38 @@ internal static class ObservationApi
         var filter = new EventFilter(nameFilter, ndisAfHandle, ndisSapHandle, ndisVcHandle, ndisPartyHandle,
             clientAfContext, protocolSapContext, protocolVcContext, protocolPartyContext, pendingOperationId);
         var sandbox = scope.Sandbox;
-        if (after + 1 < sandbox.OldestEventKept)
+        if (after < sandbox.OldestEventKept - 1)
         {
             var oldest = sandbox.OldestEventKept;
-            return Problems.Plain(StatusCodes.Status410Gone, "Events no longer kept",
-                $"The journal keeps events from {oldest} on; events after {after} up to {oldest - 1} were dropped. Ask for after={oldest - 1} or later.",
-                new Dictionary<string, object?> { ["oldestSequenceKept"] = oldest });
+            return ProblemCatalogue.EventsNoLongerKept(after, oldest);
         }
 
-        // Scan forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, wait
-        // for the next event while time is left, and scan on.
-        var deadline = time.GetUtcNow() + (wait ?? TimeSpan.Zero);
+        // A wait holds a request open: each sandbox has a few such slots, so no tenant can hold the instance's connections.
+        var waits = wait > TimeSpan.Zero;
+        if (waits && !scope.Entry.TryBeginWait(limits.Value.MaxWaitsPerSandbox))
+        {
+            return ProblemCatalogue.TooManyWaits(limits.Value.MaxWaitsPerSandbox).WithRetryAfter(scope.Http.Response);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await ScanAsync(sandbox, after, limit, filter, time.GetUtcNow() + (wait ?? TimeSpan.Zero), time, scope.Http.RequestAborted));
+        }
+        finally
+        {
+            if (waits)
+            {
+                scope.Entry.EndWait();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scans forward, keeping what matches, up to limit; when the journal is exhausted with nothing matched, waits for
+    /// the next event while time is left, and scans on.
+    /// </summary>
+    private static async Task<EventsResponse> ScanAsync(Sandbox sandbox, long after, int limit, EventFilter filter, DateTimeOffset deadline, TimeProvider time, CancellationToken aborted)
+    {
         var matched = new List<NdisEventMessage>();
         var scanned = after;
         while (matched.Count < limit)
@@ -140,13 +162,13 @@ internal static class ObservationApi
             }
 
             var left = deadline - time.GetUtcNow();
-            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, time, scope.Http.RequestAborted))
+            if (matched.Count > 0 || left <= TimeSpan.Zero || !await sandbox.WaitForEventAfterAsync(scanned, left, time, aborted))
             {
                 break;
             }
         }
 
-        return TypedResults.Ok(new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept));
+        return new EventsResponse(matched, scanned, sandbox.LastSequence, sandbox.OldestEventKept);
     }
 
     /// <summary>
@@ -180,11 +202,28 @@ internal static class ObservationApi
         private static bool Carries(string? wanted, string? carried) => wanted is null || string.Equals(wanted, carried, StringComparison.Ordinal);
     }
 
-    private static Ok<ViolationsResponse> GetViolations([AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0) =>
-        TypedResults.Ok(new ViolationsResponse([.. scope.Sandbox.GetViolations(after).Select(v => v.ToResponse())]));
+    private static Ok<ViolationsResponse> GetViolations(
+        [AsParameters] SandboxScope scope, [Range(0, long.MaxValue)] long after = 0, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        var violations = scope.Sandbox.GetViolations(after);
+        var page = violations.Take(limit).Select(v => v.ToResponse()).ToList();
+        return TypedResults.Ok(new ViolationsResponse(page, violations.Count > limit ? page[^1].Sequence : null));
+    }
+
+    private static Results<Ok<List<PendingOperationResponse>>, ValidationProblem> ListPending(
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        if (Paging.CursorProblem(after) is { } problem)
+        {
+            return TypedResults.ValidationProblem(problem);
+        }
+
+        var (page, _) = Paging.ByHandle(scope.Sandbox.ListPendingOperations(), p => p.PendingOperationId, after, limit);
+        return TypedResults.Ok(page.Select(p => p.ToResponse()).ToList());
+    }
 
     private static Results<Ok<PendingOperationResponse>, ProblemHttpResult> GetPending(string pendingOperationId, [AsParameters] SandboxScope scope) =>
         scope.Sandbox.GetPendingOperation(pendingOperationId) is { } op
             ? TypedResults.Ok(op.ToResponse())
-            : Problems.Plain(StatusCodes.Status404NotFound, "No such pending operation", $"'{pendingOperationId}' is not pending: completed, or never issued.");
+            : ProblemCatalogue.NoSuchPendingOperation(pendingOperationId);
 }

@@ -37,7 +37,7 @@ internal static class Flow
         "NdisMCmDispatchIncomingCloseCall", "NdisMCmCloseCallComplete", "NdisMCmDeactivateVc", "NdisMCmDeleteVc", "NdisMCmDeregisterSapComplete",
         "NdisMCmNotifyCloseAddressFamily", "NdisMCmCloseAddressFamilyComplete",
 
-        "GetEvents", "GetViolations", "ListPendingOperations", "GetPendingOperation", "ListRules", "GetRule",
+        "GetEvents", "GetViolations", "GetSequenceDiagram", "GetReport", "ListPendingOperations", "GetPendingOperation", "ListRules", "GetRule",
     ];
 
     /// <summary>Where an operation goes: its place in the flow; operations not listed come last, by name.</summary>

@@ -12,11 +12,11 @@ internal sealed class ParametersFilter : IOperationFilter
     private static readonly Dictionary<string, (string Description, string Example)> Known = new()
     {
         ["sandboxId"] = ("The id CreateSandbox returned.", "sbx-3f9c2a71d04e8b65"),
-        ["ndisAfHandle"] = ("The NdisAfHandle NdisClOpenAddressFamilyEx returned.", "af-k3x9-1"),
-        ["ndisSapHandle"] = ("The NdisSapHandle NdisClRegisterSap returned.", "sap-k3x9-1"),
-        ["ndisVcHandle"] = ("The NdisVcHandle NdisCoCreateVc or NdisMCmCreateVc returned.", "vc-k3x9-1"),
-        ["ndisPartyHandle"] = ("The NdisPartyHandle NdisClMakeCall (multipoint) or NdisClAddParty returned.", "party-k3x9-1"),
-        ["pendingOperationId"] = ("The pendingOperationId of a 202 answer (also in ListPendingOperations).", "op-k3x9-1"),
+        ["ndisAfHandle"] = ("The NdisAfHandle NdisClOpenAddressFamilyEx returned.", "af-k3x9m2pq-1"),
+        ["ndisSapHandle"] = ("The NdisSapHandle NdisClRegisterSap returned.", "sap-k3x9m2pq-1"),
+        ["ndisVcHandle"] = ("The NdisVcHandle NdisCoCreateVc or NdisMCmCreateVc returned.", "vc-k3x9m2pq-1"),
+        ["ndisPartyHandle"] = ("The NdisPartyHandle NdisClMakeCall (multipoint) or NdisClAddParty returned.", "party-k3x9m2pq-1"),
+        ["pendingOperationId"] = ("The pendingOperationId of a 202 answer (also in ListPendingOperations).", "op-k3x9m2pq-1"),
         ["handler"] = ("The MCM handler to script.", "ProtocolCmMakeCall"),
         ["calledAddress"] = ("The called party: an ATM address (q2931.calledParty.address) or an ISDN number (tapi.destAddress).", "+15550100"),
         ["ruleId"] = ("A rule id of the catalogue, as problems and violations name it.", "V-CMP-01"),
@@ -38,6 +38,18 @@ internal sealed class ParametersFilter : IOperationFilter
         ["ndisVcHandle"] = "Only events carrying this NdisVcHandle. Callbacks that carry only the client's context, such as ProtocolClCloseCallComplete, are found by protocolVcContext.",
         ["ndisPartyHandle"] = "Only events carrying this NdisPartyHandle.",
         ["pendingOperationId"] = "Only events of this pending request: the handler that pended it, its completion and the callback reporting it.",
+    };
+
+    /// <summary>The cursor and page size of a paged read other than GetEvents (whose after is a journal sequence).</summary>
+    private static string? PageParameter(string? operationId, string name) => (operationId, name) switch
+    {
+        ("GetEvents", _) => null,
+        ("GetViolations", "after") => "Only violations after this sequence; 0 for all kept. Continue with the nextAfter of the answer.",
+        ("GetSandbox", "after") => "The VC handle to read on after: the nextAfter of the previous page (VCs then come in the order they were created).",
+        ("ListPendingOperations", "after") => "The pendingOperationId to read on after: the last one of the previous page (then in the order they were issued).",
+        ("ListRoutes", "after") => "The called address to read on after: the nextAfter of the previous page (routes are in address order).",
+        (_, "limit") => $"At most this many items (VCs, pending requests, routes or violations), 1 to {Contracts.Paging.MaxLimit}; an answer with more says where to go on.",
+        _ => null,
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -62,7 +74,11 @@ internal sealed class ParametersFilter : IOperationFilter
                 continue;
             }
 
-            if (Known.TryGetValue(parameter.Name, out var known))
+            if (parameter.Name is "after" or "limit" && PageParameter(operation.OperationId, parameter.Name) is { } page)
+            {
+                parameter.Description = page;
+            }
+            else if (Known.TryGetValue(parameter.Name, out var known))
             {
                 parameter.Description = parameter.In == ParameterLocation.Query && AsEventFilter.TryGetValue(parameter.Name, out var filter)
                     ? filter

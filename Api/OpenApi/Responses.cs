@@ -63,6 +63,12 @@ internal sealed class ResponsesFilter : IOperationFilter
             problems.UnionWith([401, 403, 404, 429]);
         }
 
+        // New work is refused while the instance is above its memory budget.
+        if (api.HttpMethod is "POST" or "PUT")
+        {
+            problems.Add(503);
+        }
+
         if (answers is not null)
         {
             problems.Add(409);
@@ -83,11 +89,15 @@ internal sealed class ResponsesFilter : IOperationFilter
                     ["application/problem+json"] = new() { Schema = schema, Example = Example(status, operation.OperationId, hasHandle, answers is not null) },
                 },
             };
-            if (status == 429)
+            if (status is 429 or 503)
             {
                 response.Headers = new Dictionary<string, IOpenApiHeader>
                 {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds until the sandbox's allowance refills.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" } },
+                    ["Retry-After"] = new OpenApiHeader
+                    {
+                        Description = status == 429 ? "Seconds until the allowance refills." : "Seconds after which to try again.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                    },
                 };
             }
 
@@ -115,7 +125,9 @@ internal sealed class ResponsesFilter : IOperationFilter
         410 => ndis ? "The handle names an object that is gone (closed, deregistered, deleted, dropped): V-HDL-02 and kin." : "No longer kept.",
         413 => "The body is larger than this instance accepts (Sandboxes__MaxRequestBodySize).",
         415 => "The body is not sent as application/json.",
-        429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); retry after Retry-After seconds.",
+        429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod), or another limit of this instance answers so (limit names it: " +
+            "SandboxesPerClient for CreateSandbox, MaxWaitsPerSandbox for GetEvents with wait); retry after Retry-After seconds.",
+        503 => "The instance is above its memory budget (Limits__MemoryBudgetMiB): it takes no new work until it is below again; reads and deletes go on. Retry after Retry-After seconds.",
         _ => "Refused.",
     };
 
@@ -129,17 +141,20 @@ internal sealed class ResponsesFilter : IOperationFilter
         {
             ["status"] = ["status must be an NDIS status name (NDIS_STATUS_FAILURE) or its eight-digit hex code (0xC0000001)."],
         }).ProblemDetails),
-        401 => Plain(401, "Sandbox key required", "Send the key returned by CreateSandbox in the X-Sandbox-Key header."),
-        403 => Plain(403, "Wrong sandbox key", "The X-Sandbox-Key header does not hold the key of sandbox sbx-3f9c2a71d04e8b65."),
-        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99-1' is not a VC handle this sandbox issued."),
-        404 => Node(Problems.UnknownSandbox("sbx-3f9c2a71d04e8b65").ProblemDetails),
+        401 => Node(ProblemCatalogue.SandboxKeyRequired()),
+        403 => Node(ProblemCatalogue.WrongSandboxKey(ExampleSandbox)),
+        404 when ndis && hasHandle => Refusal(Rules.UnknownHandle, operationId, "'vc-zz99zz99-1' is not a VC handle this sandbox issued."),
+        404 => Node(ProblemCatalogue.UnknownSandbox(ExampleSandbox)),
+        409 when operationId == "SetRoute" => Node(ProblemCatalogue.RouteLimitReached(1000)),
+        409 when operationId == "CreateSandbox" => Node(ProblemCatalogue.SandboxLimitReached(1000)),
         409 => Refusal(StateRuleOf(operationId), operationId, "See the rule for what the WDK requires first."),
-        410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9-4' was deleted; handles are never reused."),
-        413 => Plain(413, "Request body too large", "The body is 2000000 bytes; this instance accepts at most 1048576 (Sandboxes__MaxRequestBodySize)."),
-        415 => Plain(415, "Unsupported Media Type", "Expected a supported JSON media type but got \"text/plain\"."),
-        429 => Node(Problems.Plain(429, "Too many requests", "This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after 1 s.",
-            new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = 1 }).ProblemDetails),
-        _ => Plain(status, "Refused", "Refused."),
+        410 => Refusal(Rules.StaleHandle, operationId, "'vc-k3x9m2pq-4' was deleted; handles are never reused."),
+        413 => Node(ProblemCatalogue.BodyTooLarge(2_000_000, 1_048_576)),
+        415 => Node(ProblemCatalogue.UnsupportedMediaType()),
+        429 when operationId == "CreateSandbox" => Node(ProblemCatalogue.ClientCreatedTooManySandboxes(100, TimeSpan.FromMinutes(1), 12)),
+        429 => Node(ProblemCatalogue.SandboxAllowanceSpent(1)),
+        503 => Node(ProblemCatalogue.MemoryBudgetReached(3L * 1024 * 1024 * 1024)),
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No catalogue example for this status."),
     };
 
     /// <summary>A state rule the operation's own WDK page gives, else the generic one for completions without a request.</summary>
@@ -148,9 +163,11 @@ internal sealed class ResponsesFilter : IOperationFilter
         ?? Rules.CompletionWithoutRequest;
 
     private static JsonNode Refusal(Rule rule, string? operationId, string detail) =>
-        Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail)).ProblemDetails);
+        Node(Problems.Refused(new Violation(12, DateTimeOffset.UnixEpoch, rule, rule.Severity, operationId ?? "", detail, 41)).ProblemDetails);
 
-    private static JsonNode Plain(int status, string title, string detail) => Node(Problems.Plain(status, title, detail).ProblemDetails);
+    private const string ExampleSandbox = "sbx-3f9c2a71d04e8b65";
+
+    private static JsonNode Node(ProblemHttpResult problem) => Node(problem.ProblemDetails);
 
     private static JsonNode Node(Microsoft.AspNetCore.Mvc.ProblemDetails problem) => JsonSerializer.SerializeToNode(problem, problem.GetType(), JsonSerializerOptions.Web)!;
 }
@@ -166,7 +183,9 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         }
 
         problem.Description = "RFC 9457 problem details. A refusal of the verifier adds rule (GET /rules/{rule}), severity, reference (the WDK page's title), " +
-            "referenceUrl (its address), operation, violationSequence (the journal sequence it follows) and, where one applies, ndisStatus and ndisStatusCode.";
+            "referenceUrl (its address), operation, violationSequence (the violation's number in GetViolations), journalSequence (the journal sequence it follows: " +
+            "a refused call journals nothing) and, where one applies, ndisStatus and ndisStatusCode. " +
+            "A limit of the instance adds limit (the setting), maximum and, for 429 and 503, retryAfterSeconds.";
         problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
         problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = ClosedSetsFilter.RuleIdPattern, Description = "The rule id, e.g. V-CMP-01 (GET /rules/{rule})." };
         problem.Properties["severity"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(Enum.GetNames<Severity>()) };
@@ -174,7 +193,11 @@ internal sealed class ProblemSchemaFilter : IDocumentFilter
         problem.Properties["referenceUrl"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "That page on learn.microsoft.com." };
         problem.Properties["operation"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The function that was called." };
         problem.Properties["violationSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64" };
+        problem.Properties["journalSequence"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "The journal sequence the refusal follows." };
         problem.Properties["ndisStatus"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = Schemas.Strings(NdisStatuses.All.Select(s => s.Name)) };
         problem.Properties["ndisStatusCode"] = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^0x[0-9A-F]{8}$" };
+        problem.Properties["limit"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For a limit of the instance: the setting that sets it, e.g. MaxSandboxes (Sandboxes__MaxSandboxes)." };
+        problem.Properties["maximum"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For a limit: its value." };
+        problem.Properties["retryAfterSeconds"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Description = "For a 429 or 503: the same as the Retry-After header." };
     }
 }

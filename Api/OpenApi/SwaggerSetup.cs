@@ -57,6 +57,7 @@ internal static class SwaggerSetup
             options.OperationFilter<ResponsesFilter>();
             options.OperationFilter<WdkPageFilter>();
             options.OperationFilter<ExampleFilter>();
+            options.OperationFilter<Reports.ReportXmlFilter>();
             options.SchemaFilter<ClosedSetsFilter>();
             options.SchemaFilter<RequiredAnswersFilter>();
             options.DocumentFilter<NamedSetsFilter>();

@@ -52,7 +52,7 @@ internal static class McmApi
         mcm.MapPost("/vcs/{ndisVcHandle}/incoming-close", (string ndisVcHandle, IncomingCloseRequest request, [AsParameters] SandboxScope scope) =>
                 request.CloseStatus is { } status
                     ? scope.Sandbox.NdisMCmDispatchIncomingCloseCall(status, ndisVcHandle, request.CloseData, request.Cause).ToHttp(scope)
-                    : Problems.StatusOrCauseRequired())
+                    : ProblemCatalogue.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingCloseCall", "NdisMCmDispatchIncomingCloseCall — the remote side or the network closed the call.",
                 "NDIS calls ProtocolClIncomingCloseCall with the close status; the client must answer with NdisClCloseCall. For a multipoint call only " +
                 "when one party is left (V-CALL-10: use NdisMCmDispatchIncomingDropParty for the others).");
@@ -60,7 +60,7 @@ internal static class McmApi
         mcm.MapPost("/parties/{ndisPartyHandle}/incoming-drop", (string ndisPartyHandle, IncomingCloseRequest request, [AsParameters] SandboxScope scope) =>
                 request.CloseStatus is { } status
                     ? scope.Sandbox.NdisMCmDispatchIncomingDropParty(status, ndisPartyHandle, request.CloseData).ToHttp(scope)
-                    : Problems.StatusOrCauseRequired())
+                    : ProblemCatalogue.StatusOrCauseRequired())
             .Ndis("NdisMCmDispatchIncomingDropParty", "NdisMCmDispatchIncomingDropParty — a remote party left a multipoint call.",
                 "NDIS calls ProtocolClIncomingDropParty with protocolPartyContext; the client answers with NdisClDropParty. Not for the last party " +
                 "(V-PTY-05: use NdisMCmDispatchIncomingCloseCall).");

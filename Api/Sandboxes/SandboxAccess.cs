@@ -55,12 +55,12 @@ internal static class SandboxAccess
         var id = http.GetRouteValue("sandboxId") as string ?? "";
         var entry = store.Find(id);
         var asOperator = metadata.GetMetadata<OperatorAllowed>() is not null && store.OperatorKeyMatches(http.Request.Headers[OperatorHeader]);
-        var refusal = entry is null ? Problems.UnknownSandbox(id)
+        var refusal = entry is null ? ProblemCatalogue.UnknownSandbox(id)
             : asOperator ? null
             : !http.Request.Headers.TryGetValue(KeyHeader, out var key) || string.IsNullOrEmpty(key)
-                ? Problems.Plain(StatusCodes.Status401Unauthorized, "Sandbox key required", $"Send the key returned by CreateSandbox in the {KeyHeader} header.")
+                ? ProblemCatalogue.SandboxKeyRequired()
             : !entry.KeyMatches(key)
-                ? Problems.Plain(StatusCodes.Status403Forbidden, "Wrong sandbox key", $"The {KeyHeader} header does not hold the key of sandbox {id}.")
+                ? ProblemCatalogue.WrongSandboxKey(id)
             : null;
         if (refusal is not null)
         {
@@ -86,10 +86,7 @@ internal static class SandboxAccess
     private static Task TooManyRequests(HttpContext http, TimeSpan retryAfter)
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Problems.Plain(StatusCodes.Status429TooManyRequests, "Too many requests",
-            $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod). Retry after {seconds} s.",
-            new Dictionary<string, object?> { ["limit"] = "RateLimitPermits", ["retryAfterSeconds"] = seconds }).ExecuteAsync(http);
+        return ProblemCatalogue.SandboxAllowanceSpent(seconds).WithRetryAfter(http.Response).ExecuteAsync(http);
     }
 
     /// <summary>The sandbox the key check admitted this request to.</summary>
@@ -100,14 +97,14 @@ internal static class SandboxAccess
     {
         if (!store.HasOperator)
         {
-            return Problems.Plain(StatusCodes.Status403Forbidden, "No operator configured", "This instance has no operator key (Operator__Key), so nobody may list sandboxes.");
+            return ProblemCatalogue.NoOperatorConfigured();
         }
 
         var key = http.Request.Headers[OperatorHeader].ToString();
         return string.IsNullOrEmpty(key)
-            ? Problems.Plain(StatusCodes.Status401Unauthorized, "Operator key required", $"Send the operator's key in the {OperatorHeader} header.")
+            ? ProblemCatalogue.OperatorKeyRequired()
             : store.OperatorKeyMatches(key) ? null
-            : Problems.Plain(StatusCodes.Status403Forbidden, "Wrong operator key", $"The {OperatorHeader} header does not hold the operator's key.");
+            : ProblemCatalogue.WrongOperatorKey();
     }
 
     private sealed class KeyRequired

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using NdisMock.Api.Contracts;
 using NdisMock.Domain;
 
@@ -9,6 +10,7 @@ internal static class SandboxApi
     public static IEndpointRouteBuilder MapSandboxes(this IEndpointRouteBuilder app)
     {
         app.MapPost("/sandboxes", Create)
+            .RequireRateLimiting(Limits.CreateSandboxPolicy)
             .WithName("CreateSandbox")
             .WithTags("Sandbox")
             .WithSummary("Create a sandbox: one simulated CoNDIS adapter with its MCM.")
@@ -17,7 +19,8 @@ internal static class SandboxApi
                 "NdisMCmRegisterAddressFamilyEx and ProtocolCoAfRegisterNotify for each). The answer holds the sandbox id and its secret key: " +
                 "send the key as X-Sandbox-Key on every later request (in Swagger UI: Authorize). The body is optional.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         app.MapGet("/sandboxes", List)
             .RequireOperator()
@@ -74,7 +77,7 @@ internal static class SandboxApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        sandbox.MapGet("/routes", ([AsParameters] SandboxScope scope) => TypedResults.Ok(new RoutesResponse(scope.Sandbox.GetRoutes())))
+        sandbox.MapGet("/routes", ListRoutes)
             .WithName("ListRoutes")
             .WithSummary("The remote side's routing rules, by called address.");
 
@@ -86,13 +89,15 @@ internal static class SandboxApi
                 "(callParameters.callMgrParameters.tapi.destAddress). A rejection completes NdisClMakeCall with the status its Q.2931 cause maps to " +
                 "(Busy 17 → NDIS_STATUS_FAILURE, OutOfOrder 27 → NDIS_STATUS_DEST_OUT_OF_ORDER, NoRoute 3 → NDIS_STATUS_NO_ROUTE_TO_DESTINATION, " +
                 "Unallocated 1 → NDIS_STATUS_INVALID_ADDRESS), with the cause on the events; at once, or after answerDelay. Reachable with an " +
-                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides.")
-            .ProducesValidationProblem();
+                "answerDelay answers NDIS_STATUS_SUCCESS then; without one, the handler's behavior decides. A sandbox holds at most " +
+                "Sandboxes__MaxRoutesPerSandbox routes (409 past it).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         sandbox.MapDelete("/routes/{calledAddress}", (string calledAddress, [AsParameters] SandboxScope scope) =>
                 scope.Sandbox.RemoveRoute(calledAddress)
                     ? (Results<NoContent, ProblemHttpResult>)TypedResults.NoContent()
-                    : Problems.Plain(StatusCodes.Status404NotFound, "No such route", $"There is no route for '{calledAddress}'."))
+                    : ProblemCatalogue.NoSuchRoute(calledAddress))
             .WithName("DeleteRoute")
             .WithSummary("Forget the rule for an address.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -108,18 +113,27 @@ internal static class SandboxApi
         var sandbox = scope.Sandbox;
         if (request.By < TimeSpan.Zero)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Time does not go back", "by must not be negative.");
+            return ProblemCatalogue.TimeDoesNotGoBack();
         }
 
         // The clock keeps room for the longest delay after it, so no later timer's due time overflows.
         if (request.By > MaxAdvance || sandbox.Now > DateTimeOffset.MaxValue - HandlerBehavior.MaxDelay - request.By!.Value)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Too far at once", $"by is at most {MaxAdvance:c} a step, and the clock must stay a date.");
+            return ProblemCatalogue.TooFarAtOnce(MaxAdvance);
         }
 
         return sandbox.AdvanceClock(request.By!.Value) is { } fired
             ? TypedResults.Ok(new ClockResponse(sandbox.Now, fired))
-            : Problems.Plain(StatusCodes.Status409Conflict, "Not a virtual clock", "This sandbox runs on the host's clock; create it with clock Virtual to advance time by hand.");
+            : ProblemCatalogue.NotAVirtualClock();
+    }
+
+    private static Ok<RoutesResponse> ListRoutes(
+        [AsParameters] SandboxScope scope, [MaxLength(256)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+    {
+        var routes = scope.Sandbox.GetRoutes();
+        var following = after is null ? routes : [.. routes.Where(r => string.CompareOrdinal(r.CalledAddress, after) > 0)];
+        var page = following.Take(limit).ToList();
+        return TypedResults.Ok(new RoutesResponse(page, following.Count > limit ? page[^1].CalledAddress : null));
     }
 
     private static Results<Ok<RoutingRule>, ProblemHttpResult> SetRoute(string calledAddress, SetRouteRequest request, [AsParameters] SandboxScope scope)
@@ -127,11 +141,12 @@ internal static class SandboxApi
         var route = new RoutingRule(calledAddress, request.Outcome!.Value, request.AnswerDelay);
         if (route.Problem() is { } problem)
         {
-            return Problems.Plain(StatusCodes.Status400BadRequest, "Invalid route", problem);
+            return ProblemCatalogue.InvalidRoute(problem);
         }
 
-        scope.Sandbox.SetRoute(route);
-        return TypedResults.Ok(route);
+        return scope.Sandbox.SetRoute(route)
+            ? TypedResults.Ok(route)
+            : ProblemCatalogue.RouteLimitReached(scope.Sandbox.Options.MaxRoutes);
     }
 
     private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
@@ -155,25 +170,37 @@ internal static class SandboxApi
         };
         if (store.Create(options) is not var (entry, key))
         {
-            return Problems.Plain(StatusCodes.Status409Conflict, "Sandbox limit reached",
-                $"This instance already holds {store.Limits.MaxSandboxes} sandboxes, its maximum (Sandboxes__MaxSandboxes). Delete one, or wait for unused ones to expire.",
-                new Dictionary<string, object?> { ["limit"] = "MaxSandboxes", ["maximum"] = store.Limits.MaxSandboxes });
+            return ProblemCatalogue.SandboxLimitReached(store.Limits.MaxSandboxes);
         }
 
         var body = new SandboxCreatedResponse(entry.Id, key, entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
         return TypedResults.Created($"/sandboxes/{entry.Id}", body);
     }
 
-    private static Ok<SandboxResponse> Get([AsParameters] SandboxScope scope)
+    private static Results<Ok<SandboxResponse>, ValidationProblem> Get(
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
     {
+        if (Paging.CursorProblem(after) is { } problem)
+        {
+            return TypedResults.ValidationProblem(problem);
+        }
+
         var entry = scope.Entry;
-        return TypedResults.Ok(entry.Sandbox.GetSnapshot().ToResponse(entry.Id, entry.CreatedAt));
+        var snapshot = entry.Sandbox.GetSnapshot();
+        var (vcs, next) = Paging.ByHandle(snapshot.Vcs, v => v.NdisVcHandle, after, limit);
+        var (pending, _) = Paging.ByHandle(snapshot.PendingOperations, p => p.PendingOperationId, null, limit);
+        var truncated = pending.Count < snapshot.PendingOperations.Count;
+        return TypedResults.Ok((snapshot with { Vcs = vcs, PendingOperations = pending }).ToResponse(entry.Id, entry.CreatedAt) with
+        {
+            NextAfter = next,
+            PendingOperationsTruncated = truncated ? true : null,
+        });
     }
 
     private static Results<NoContent, ProblemHttpResult> Delete([AsParameters] SandboxScope scope, SandboxStore store)
     {
         var entry = scope.Entry;
-        return store.Remove(entry.Id) ? TypedResults.NoContent() : Problems.UnknownSandbox(entry.Id);
+        return store.Remove(entry.Id) ? TypedResults.NoContent() : ProblemCatalogue.UnknownSandbox(entry.Id);
     }
 
     private static Ok<SandboxListResponse> List(SandboxStore store) =>
@@ -197,8 +224,7 @@ internal static class SandboxApi
     {
         if (!WireEnum.TryParse<CmHandler>(handler, out var parsed))
         {
-            return Problems.Plain(StatusCodes.Status404NotFound, "Unknown handler",
-                $"'{handler}' is not a scriptable handler; use one of {string.Join(", ", Enum.GetNames<CmHandler>())}.");
+            return ProblemCatalogue.UnknownHandler(handler, Enum.GetNames<CmHandler>());
         }
 
         var behavior = new HandlerBehavior(

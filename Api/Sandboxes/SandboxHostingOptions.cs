@@ -27,6 +27,38 @@ public sealed class SandboxHostingOptions
     [Range(1, 1_000_000)]
     public int MaxPendingOperationsPerSandbox { get; set; } = 10_000;
 
+    /// <summary>How many address family opens each sandbox may hold.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxAddressFamiliesPerSandbox { get; set; } = 1_000;
+
+    /// <summary>How many SAPs each sandbox may hold.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSapsPerSandbox { get; set; } = 1_000;
+
+    /// <summary>How many parties of multipoint calls each sandbox may hold.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxPartiesPerSandbox { get; set; } = 10_000;
+
+    /// <summary>How many routing rules each sandbox may hold.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRoutesPerSandbox { get; set; } = 1_000;
+
+    /// <summary>How many GetEvents requests with a wait may be open on one sandbox at once; more answer 429.</summary>
+    [Range(1, 100_000)]
+    public int MaxWaitsPerSandbox { get; set; } = 16;
+
+    /// <summary>How many hub subscriptions may follow one sandbox at once; more are refused.</summary>
+    [Range(1, 100_000)]
+    public int MaxSubscribersPerSandbox { get; set; } = 32;
+
+    /// <summary>How many sandboxes one hub connection may follow at once; more are refused.</summary>
+    [Range(1, 100_000)]
+    public int MaxSubscriptionsPerConnection { get; set; } = 16;
+
+    /// <summary>The most journal events one hub Subscribe replays; a subscriber further behind reads the rest with GetEvents.</summary>
+    [Range(16, 10_000_000)]
+    public int MaxReplayPerSubscribe { get; set; } = 10_000;
+
     /// <summary>How many journal events each sandbox keeps; older ones are dropped, and asking for them answers 410.</summary>
     [Range(16, 10_000_000)]
     public int JournalCapacity { get; set; } = 100_000;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using NdisMock.Domain;
 using NdisMock.Hubs;
@@ -11,6 +12,7 @@ namespace NdisMock.Api.Sandboxes;
 internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt, RequestAllowance allowance)
 {
     private long _lastUsedTicks = createdAt.UtcTicks;
+    private int _waits;
 
     public string Id { get; } = id;
 
@@ -30,6 +32,23 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+
+    /// <summary>Long-polls open on this sandbox now.</summary>
+    public int Waits => Volatile.Read(ref _waits);
+
+    /// <summary>Takes one of the sandbox's <paramref name="maximum"/> long-poll slots; false (and nothing taken) when all are in use.</summary>
+    public bool TryBeginWait(int maximum)
+    {
+        if (Interlocked.Increment(ref _waits) <= maximum)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _waits);
+        return false;
+    }
+
+    public void EndWait() => Interlocked.Decrement(ref _waits);
 
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
     public bool KeyMatches(string? key) => SandboxStore.HashMatches(key, keyHash);
@@ -97,6 +116,10 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
             ViolationCapacity = _limits.ViolationCapacity,
             MaxVcs = _limits.MaxVcsPerSandbox,
             MaxPendingOperations = _limits.MaxPendingOperationsPerSandbox,
+            MaxAddressFamilies = _limits.MaxAddressFamiliesPerSandbox,
+            MaxSaps = _limits.MaxSapsPerSandbox,
+            MaxParties = _limits.MaxPartiesPerSandbox,
+            MaxRoutes = _limits.MaxRoutesPerSandbox,
         };
         var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
@@ -157,27 +180,37 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
 
     public bool OperatorKeyMatches(string? key) => _operatorKeyHash is not null && HashMatches(key, _operatorKeyHash);
 
-    public (Sandbox? Sandbox, string? Refusal) Open(string sandboxId, string? sandboxKey)
+    public (Sandbox? Sandbox, HubException? Refusal) Open(string sandboxId, string? sandboxKey)
     {
-        var entry = Find(sandboxId);
+        // The refusals never repeat what was sent: a key passed as the id must not come back in a message anyone logs.
+        var entry = sandboxId is null ? null : Find(sandboxId);
         if (entry is null)
         {
-            return (null, $"There is no sandbox '{sandboxId}'.");
+            return (null, HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key."));
         }
 
         if (string.IsNullOrEmpty(sandboxKey))
         {
-            return (null, "The sandbox key is required.");
+            return (null, HubRefusal.Create("KeyRequired", "The sandbox key is required."));
         }
 
         if (!entry.KeyMatches(sandboxKey))
         {
-            return (null, $"That is not the key of sandbox {sandboxId}.");
+            return (null, HubRefusal.Create("WrongKey", $"That is not the key of sandbox {entry.Id}."));
+        }
+
+        if (!entry.Allowance.TryTake(out var retryAfter))
+        {
+            return (null, HubRefusal.Create("AllowanceSpent",
+                $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); hub calls spend it too. Retry after {Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds))} s."));
         }
 
         entry.Touch(_time.GetUtcNow());
         return (entry.Sandbox, null);
     }
+
+    public bool IsHosted(string sandboxId, Sandbox sandbox) =>
+        _sandboxes.TryGetValue(sandboxId, out var entry) && ReferenceEquals(entry.Sandbox, sandbox);
 
     public void Touch(SandboxEntry entry) => entry.Touch(_time.GetUtcNow());
 
