@@ -126,7 +126,7 @@ public sealed partial class Sandbox
 
     private Violation Keep(Violation violation)
     {
-        var kept = violation with { Sequence = ++_violationSequence };
+        var kept = violation with { Sequence = ++_violationSequence, JournalSequence = _journal.LastSequence };
         _violations.Enqueue(kept);
         while (_violations.Count > Options.ViolationCapacity)
         {

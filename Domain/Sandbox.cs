@@ -112,12 +112,8 @@ public sealed partial class Sandbox
                 return outcome;
             }
 
-            foreach (var warning in turn.Warnings)
-            {
-                Keep(warning);
-            }
-
-            return outcome with { Warnings = [.. turn.Warnings] };
+            // The answer carries the warnings as kept: numbered, and placed after the turn's events.
+            return outcome with { Warnings = [.. turn.Warnings.Select(Keep)] };
         }
         catch (RefusedException refused)
         {
