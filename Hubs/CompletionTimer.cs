@@ -17,7 +17,7 @@ public sealed class CompletionTimer : IDisposable
     {
         _sandbox = sandbox;
         _time = time;
-        _timer = time.CreateTimer(_ => _sandbox.CompleteDue(_time.GetUtcNow()), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         sandbox.NextDueChanged += Arm;
         Arm(sandbox.NextDue);
     }
@@ -34,6 +34,15 @@ public sealed class CompletionTimer : IDisposable
     {
         _sandbox.NextDueChanged -= Arm;
         _timer.Dispose();
+    }
+
+    /// <summary>Completes what is due; a timer that woke a little early re-arms for what is still to come.</summary>
+    private void Fire()
+    {
+        if (_sandbox.CompleteDue(_time.GetUtcNow()) == 0)
+        {
+            Arm(_sandbox.NextDue);
+        }
     }
 
     private void Arm(DateTimeOffset? due) =>
