@@ -29,4 +29,6 @@ dotnet test NdisMock.sln "$@"
 version_suffix="dev.$(date -u +%Y%m%d%H%M%S)"
 rm -rf artifacts/packages
 dotnet pack Testing -c Release -o artifacts/packages -p:VersionSuffix="$version_suffix" --nologo -v quiet
-dotnet test samples/NdisMock.Samples.Tests "$@"
+# --force-evaluate: a restore that finds its last answer up to date would keep the previous version of the floating 0.1.0-*.
+dotnet restore samples/NdisMock.Samples.Tests --force-evaluate -v quiet
+dotnet test samples/NdisMock.Samples.Tests --no-restore "$@"
