@@ -82,6 +82,24 @@ public sealed class TestingKitGenerationTests
         return text.ToString();
     }
 
+    /// <summary>
+    /// The kit carries NdisMock's own assemblies in its package, so it must depend on every package they load at run time;
+    /// a package only Api references would be missing for a consumer of the kit (as the Prometheus exporter once was).
+    /// </summary>
+    [Fact]
+    public void TheKitsPackage_DependsOnEveryPackageNdisMocksAssembliesUse()
+    {
+        static IEnumerable<(string Name, bool BuildOnly)> References(string project) =>
+            System.Xml.Linq.XDocument.Load(Path.Combine(NdisMockApplication.RepositoryRoot, project)).Descendants("PackageReference")
+                .Select(r => ((string)r.Attribute("Include")!, (string?)r.Attribute("PrivateAssets") == "all"));
+
+        var needed = new[] { "Api/Api.csproj", "Hubs/Hubs.csproj", "Domain/Domain.csproj", "Client/Client.csproj" }
+            .SelectMany(References).Where(r => !r.BuildOnly).Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var carried = References("Testing/Testing.csproj").Select(r => r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        Assert.Empty(needed.Except(carried));
+    }
+
     private static string Render()
     {
         var text = new StringBuilder();
