@@ -291,6 +291,22 @@ public sealed class LimitsTests
         Assert.Contains("\"sandboxes\":1", theOperator, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/xml")]
+    [InlineData("text/plain")]
+    public async Task AnUnroutedRequest_AnswersAProblem_WhateverAcceptAsks(string accept)
+    {
+        await using var app = new NdisMockApplication();
+        using var http = app.CreateNdisClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/sandboxes//events", UriKind.Relative));
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        var answer = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public void EveryLimit_IsDocumentedInTheReadme()
     {

@@ -91,7 +91,8 @@ public static class NdisMockHost
             // A request the framework could not read is the caller's mistake, answered with a 400 problem: not an error to log.
             SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
         });
-        app.UseStatusCodePages();
+        // A bare status (no route, wrong method) answers a problem in JSON whatever Accept asks, like every other refusal.
+        app.UseStatusCodePages(context => ProblemCatalogue.Unanswered(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.Services.GetRequiredService<NdisMetrics>().Observe(app);
         app.UseRequestHygiene();
         app.UseRequestBodyLimit();

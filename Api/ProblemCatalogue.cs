@@ -77,6 +77,16 @@ internal static class ProblemCatalogue
             $"This sandbox already holds {maximum} routes, its maximum (Sandboxes__MaxRoutesPerSandbox). Delete some first; nothing changed.",
             Limit("MaxRoutesPerSandbox", ("maximum", maximum)));
 
+    /// <summary>A status no endpoint wrote a body for: no route for the path (404), not this method (405), and the like.</summary>
+    public static ProblemHttpResult Unanswered(int status) =>
+        Make(status, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+            status switch
+            {
+                StatusCodes.Status404NotFound => "Nothing here answers this path: check it against the OpenAPI document (/swagger/v1/swagger.json).",
+                StatusCodes.Status405MethodNotAllowed => "The path exists, but not with this method: check the OpenAPI document (/swagger/v1/swagger.json).",
+                _ => "The request was not answered.",
+            });
+
     public static ProblemHttpResult NoSuchRoute(string calledAddress) =>
         Make(StatusCodes.Status404NotFound, "No such route", $"There is no route for '{calledAddress}'.");
 

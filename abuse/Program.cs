@@ -3,7 +3,7 @@
 // probed (one GetSandbox at a time); the tool prints, per flood, what the flood achieved, the server's peak RSS, whether
 // it is still alive, and the probe's p50/p99 against idle, and exits non-zero if the process died, any 5xx was
 // answered, anything was logged as an error, or a probe p99 exceeded 3x idle.
-//   dotnet run -c Release --project abuse -- [--seconds 20] [--budget-mib 1024]
+//   dotnet run -c Release --project abuse -- [--seconds 20] [--budget-mib 1024] [--only big]   (--only: the floods whose name has that word)
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -17,6 +17,7 @@ using static NdisMock.Tools.ToolSupport;
 
 var seconds = Option("--seconds", 20.0);
 var budget = (int)Option("--budget-mib", 1024);
+var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
 var root = FindRoot();
 var api = Path.Combine(root, "Api", "bin", "Release", "net10.0", "NdisMock.Api.dll");
 Run("dotnet", $"build -c Release \"{Path.Combine(root, "Api", "Api.csproj")}\" -v q -nologo");
@@ -213,6 +214,11 @@ double Option(string name, double fallback)
 
 async Task Flood(string name, Func<CancellationToken, Task<string>> flood)
 {
+    if (only is not null && !name.Contains(only, StringComparison.OrdinalIgnoreCase))
+    {
+        return;
+    }
+
     using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
     var peak = 0.0;
     var sampling = Task.Run(async () =>

@@ -12,6 +12,9 @@ internal static class Paging
 {
     public const int MaxLimit = 1000;
 
+    /// <summary>GetSandbox's page of VCs unless asked for more: each VC carries its call and parties, so a page of 1,000 is large.</summary>
+    public const int DefaultSnapshotLimit = 100;
+
     public static (IReadOnlyList<T> Page, string? NextAfter) ByHandle<T>(IReadOnlyList<T> items, Func<T, string> handle, string? after, int limit)
     {
         if (after is null && items.Count <= limit)

@@ -48,6 +48,7 @@ internal sealed class ParametersFilter : IOperationFilter
         ("GetSandbox", "after") => "The VC handle to read on after: the nextAfter of the previous page (VCs then come in the order they were created).",
         ("ListPendingOperations", "after") => "The pendingOperationId to read on after: the last one of the previous page (then in the order they were issued).",
         ("ListRoutes", "after") => "The called address to read on after: the nextAfter of the previous page (routes are in address order).",
+        ("GetSandbox", "limit") => $"At most this many VCs (with their calls and parties) and pending requests, 1 to {Contracts.Paging.MaxLimit}, {Contracts.Paging.DefaultSnapshotLimit} by default; an answer with more VCs says where to go on.",
         (_, "limit") => $"At most this many items (VCs, pending requests, routes or violations), 1 to {Contracts.Paging.MaxLimit}; an answer with more says where to go on.",
         _ => null,
     };

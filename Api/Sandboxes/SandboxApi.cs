@@ -178,7 +178,7 @@ internal static class SandboxApi
     }
 
     private static Results<Ok<SandboxResponse>, ValidationProblem> Get(
-        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.MaxLimit)
+        [AsParameters] SandboxScope scope, [MaxLength(128)] string? after = null, [Range(1, Paging.MaxLimit)] int limit = Paging.DefaultSnapshotLimit)
     {
         if (Paging.CursorProblem(after) is { } problem)
         {
@@ -186,11 +186,8 @@ internal static class SandboxApi
         }
 
         var entry = scope.Entry;
-        var snapshot = entry.Sandbox.GetSnapshot();
-        var (vcs, next) = Paging.ByHandle(snapshot.Vcs, v => v.NdisVcHandle, after, limit);
-        var (pending, _) = Paging.ByHandle(snapshot.PendingOperations, p => p.PendingOperationId, null, limit);
-        var truncated = pending.Count < snapshot.PendingOperations.Count;
-        return TypedResults.Ok((snapshot with { Vcs = vcs, PendingOperations = pending }).ToResponse(entry.Id, entry.CreatedAt) with
+        var (snapshot, next, truncated) = entry.Sandbox.GetSnapshotPage(after, limit);
+        return TypedResults.Ok(snapshot.ToResponse(entry.Id, entry.CreatedAt) with
         {
             NextAfter = next,
             PendingOperationsTruncated = truncated ? true : null,
