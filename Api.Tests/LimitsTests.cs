@@ -147,11 +147,13 @@ public sealed class LimitsTests
         using var http = app.CreateClient();
 
         var create = await http.PostAsync(new Uri("/sandboxes", UriKind.Relative), Json("{}"));
+        var negotiate = await http.PostAsync(new Uri("/hubs/ndis/negotiate?negotiateVersion=1", UriKind.Relative), null);
         var health = await http.GetAsync(new Uri("/health", UriKind.Relative));
         var rules = await http.GetAsync(new Uri("/rules", UriKind.Relative));
 
         await AssertProblemAsync(create, HttpStatusCode.ServiceUnavailable, "MemoryBudgetMiB");
         Assert.NotNull(create.Headers.RetryAfter);
+        await AssertProblemAsync(negotiate, HttpStatusCode.ServiceUnavailable, "MemoryBudgetMiB");
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (health.StatusCode, rules.StatusCode));
         Assert.Equal(0, app.Services.GetRequiredService<SandboxStore>().Count);
     }
@@ -245,6 +247,21 @@ public sealed class LimitsTests
         var ended = await sink.EndedAsync();
         Assert.Equal((sandbox.Id, "SandboxDeleted"), (ended.SandboxId, ended.Reason));
         Assert.Equal(0, app.Services.GetRequiredService<EventFeeds>().Count);
+    }
+
+    [Fact]
+    public async Task ARequestWithBothContentLengthAndTransferEncoding_CannotSmuggleASecondRequest()
+    {
+        await using var server = LoopbackNdisMock.Start();
+
+        // Read by its length, the body would end before "0"; read as chunked, a second request follows it. Kestrel reads
+        // it as chunked (RFC 9112 §6.3) and closes the connection after its answer, so the request after it is never served.
+        var answer = await RawUntilClosedAsync(new Uri(server.BaseAddress),
+            "POST /sandboxes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" +
+            "2\r\n{}\r\n0\r\n\r\nGET /rules HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(answer, "^HTTP/1.1 ", System.Text.RegularExpressions.RegexOptions.Multiline));
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -351,6 +368,24 @@ public sealed class LimitsTests
         var buffer = new byte[8192];
         int read;
         while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && (read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return answer.ToString();
+    }
+
+    /// <summary>Everything the server sends until it closes the connection (a server that keeps it open fails the patience).</summary>
+    private static async Task<string> RawUntilClosedAsync(Uri endpoint, string request)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endpoint.Host, endpoint.Port);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
+        using var timeout = new CancellationTokenSource(Patience);
+        var answer = new StringBuilder();
+        var buffer = new byte[8192];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
         {
             answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }

@@ -52,8 +52,9 @@ public sealed class LimitsOptions
     public TimeSpan NegotiationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Managed memory (MiB) above which new work (creating sandboxes, any POST or PUT, a hub subscription) answers 503
-    /// while reads and deletes go on; 0 takes three quarters of the memory the process may use (the container's limit).
+    /// Managed memory (MiB) above which new work (creating sandboxes, any POST or PUT, so also a new hub connection's
+    /// negotiation) answers 503 while reads, deletes and open hub connections go on; 0 takes three quarters of the memory
+    /// the process may use (the container's limit).
     /// </summary>
     [Range(0, 1_048_576)]
     public long MemoryBudgetMiB { get; set; }
