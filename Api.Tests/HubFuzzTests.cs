@@ -28,7 +28,7 @@ public sealed class HubFuzzTests(ITestOutputHelper output)
         await using var app = NdisMockApplication.With(b => b
             .UseSetting("Sandboxes:RateLimitPermits", "10000000")
             .ConfigureLogging(l => l.AddProvider(logs)));
-        var sandboxes = new List<SandboxApi> { await app.NewSandboxAsync(), await app.NewSandboxAsync() };
+        var sandboxes = new List<HttpSandbox> { await app.NewSandboxAsync(), await app.NewSandboxAsync() };
         await sandboxes[0].OpenAfAsync();
         var answered = 0;
         var refused = 0;
@@ -40,7 +40,7 @@ public sealed class HubFuzzTests(ITestOutputHelper output)
             if (random.Next(500) == 0)
             {
                 // Now and then a sandbox goes away under its subscribers, and a new one comes.
-                SandboxApi.Ok(await sandboxes[^1].Delete(""));
+                HttpSandbox.Ok(await sandboxes[^1].Delete(""));
                 sandboxes[^1] = await app.NewSandboxAsync();
             }
 
@@ -86,7 +86,7 @@ public sealed class HubFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Arguments of random count, types and sizes, often close to a real call (an id and its key, or swapped).</summary>
-    private static object?[] Arguments(Random random, List<SandboxApi> sandboxes)
+    private static object?[] Arguments(Random random, List<HttpSandbox> sandboxes)
     {
         var sandbox = Pick(random, sandboxes);
         var other = Pick(random, sandboxes);
