@@ -9,6 +9,9 @@ public sealed class Journal(int capacity)
     private readonly NdisEvent[] _ring = new NdisEvent[Math.Max(1, capacity)];
     private long _last;
 
+    /// <summary>The sandbox's undo log: inside a turn each append notes how to take it back.</summary>
+    internal UndoLog? Undo { get; init; }
+
     /// <summary>The newest sequence number issued (0 before the first event).</summary>
     public long LastSequence => _last;
 
@@ -31,7 +34,18 @@ public sealed class Journal(int capacity)
 
         e.Sequence = ++_last;
         e.Timestamp = now;
-        _ring[(_last - 1) % _ring.Length] = e;
+        var slot = (_last - 1) % _ring.Length;
+        if (Undo is { IsRecording: true })
+        {
+            var overwritten = _ring[slot];
+            Undo.Record(() =>
+            {
+                _ring[slot] = overwritten;
+                _last--;
+            });
+        }
+
+        _ring[slot] = e;
         return e;
     }
 

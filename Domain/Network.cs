@@ -13,9 +13,9 @@ public sealed record NetworkView(Medium Medium, long Capacity, long Reserved, in
 /// The link behind a sandbox's MCM: connection admission control and connection identifiers. An ATM call reserves its
 /// peak cell rate (CBR and VBR; ABR its minimum; UBR nothing) and a VPI/VCI (UNI: VPI 0-255, VCI 32-65535, the lowest
 /// free pair first); an ISDN call its B-channels (one per 64 kbit/s of peak bandwidth). Reservations are kept per VC
-/// while its call exists and given back when it closes.
+/// while its call exists and given back when it closes. Inside a turn each change notes how to undo it.
 /// </summary>
-internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
+internal sealed class Network(AdapterProfile profile, int maxVpi = 255, UndoLog? undo = null)
 {
     public const ushort FirstVci = 32;
     private const int VcisPerVpi = 65536 - FirstVci;
@@ -66,12 +66,29 @@ internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
         var previous = HeldBy(vc);
         Release(vc);
         var amount = Demand(parameters);
+        var recording = undo is { IsRecording: true };
+        var (next, reserved, allChannels) = (_next, _reserved, _channels);
         Reservation reservation;
         if (profile.Medium == Medium.Atm)
         {
             var id = previous?.ConnectionId ?? Requested(parameters) ?? NextId();
-            _ids.Add(id);
-            _released.Remove(id);
+            var (wasHeld, wasReleased) = (!_ids.Add(id), _released.Remove(id));
+            if (recording)
+            {
+                undo!.Record(() =>
+                {
+                    if (!wasHeld)
+                    {
+                        _ids.Remove(id);
+                    }
+
+                    if (wasReleased)
+                    {
+                        _released.Add(id);
+                    }
+                });
+            }
+
             reservation = new Reservation(amount, id, 0);
         }
         else
@@ -96,6 +113,15 @@ internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
 
         _held[vc] = reservation;
         _reserved += amount;
+        if (recording)
+        {
+            undo!.Record(() =>
+            {
+                _held.Remove(vc);
+                (_next, _reserved, _channels) = (next, reserved, allChannels);
+            });
+        }
+
         return WithIds(parameters, reservation);
     }
 
@@ -103,17 +129,35 @@ internal sealed class Network(AdapterProfile profile, int maxVpi = 255)
     {
         if (_held.Remove(vc, out var held))
         {
+            var (reserved, channels) = (_reserved, _channels);
+            var released = false;
             _reserved -= held.Amount;
             if (held.ConnectionId is { } id)
             {
                 _ids.Remove(id);
                 if (id < _next)
                 {
-                    _released.Add(id);
+                    released = _released.Add(id);
                 }
             }
 
             _channels &= ~held.BChannels;
+            if (undo is { IsRecording: true })
+            {
+                undo.Record(() =>
+                {
+                    _held[vc] = held;
+                    (_reserved, _channels) = (reserved, channels);
+                    if (held.ConnectionId is { } id)
+                    {
+                        _ids.Add(id);
+                        if (released)
+                        {
+                            _released.Remove(id);
+                        }
+                    }
+                });
+            }
         }
     }
 

@@ -53,9 +53,10 @@ internal sealed class PendingOperation(string id, EventName handler, string keyH
 /// <summary>
 /// The pending-request ledger: every request a handler pended, by id and by (handler, handle), with the due times of
 /// those the MCM completes by itself. The ledger creates no timers: the host reads <see cref="NextDue"/> and has the
-/// sandbox complete what is due (<see cref="Sandbox.CompleteDue"/>), on whatever clock and machine hosts it.
+/// sandbox complete what is due (<see cref="Sandbox.CompleteDue"/>), on whatever clock and machine hosts it. Inside a
+/// turn each change notes how to undo it, so a completion whose turn fails leaves its request pending with its due time.
 /// </summary>
-internal sealed class PendingLedger
+internal sealed class PendingLedger(UndoLog? undo = null)
 {
     private static readonly Comparer<PendingOperation> ByDue = Comparer<PendingOperation>.Create((a, b) =>
         (a.Due, a.Order).CompareTo((b.Due, b.Order)));
@@ -79,6 +80,16 @@ internal sealed class PendingLedger
         {
             _due.Add(op);
         }
+
+        if (undo is { IsRecording: true })
+        {
+            undo.Record(() =>
+            {
+                _byId.Remove(op.Id);
+                _byKey.Remove((op.Handler, op.KeyHandle));
+                _due.Remove(op);
+            });
+        }
     }
 
     public bool TryGet(string id, out PendingOperation op) => _byId.TryGetValue(id, out op!);
@@ -90,9 +101,21 @@ internal sealed class PendingLedger
 
     public void Remove(PendingOperation op)
     {
-        _byId.Remove(op.Id);
+        if (!_byId.Remove(op.Id))
+        {
+            return;
+        }
+
         _byKey.Remove((op.Handler, op.KeyHandle));
         TakeDue(op);
+        if (undo is { IsRecording: true })
+        {
+            undo.Record(() =>
+            {
+                _byId.Add(op.Id, op);
+                _byKey.Add((op.Handler, op.KeyHandle), op);
+            });
+        }
     }
 
     /// <summary>The first request due by <paramref name="now"/>, taken off the due list: the MCM tries each once.</summary>
@@ -117,10 +140,19 @@ internal sealed class PendingLedger
 
     private void TakeDue(PendingOperation op)
     {
-        if (op.Due is not null)
+        if (op.Due is { } due)
         {
             _due.Remove(op);
             op.Due = null;
+            if (undo is { IsRecording: true })
+            {
+                // Disarmed only when the turn holds: a turn that fails puts the due time back.
+                undo.Record(() =>
+                {
+                    op.Due = due;
+                    _due.Add(op);
+                });
+            }
         }
     }
 }

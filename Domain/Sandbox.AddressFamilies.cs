@@ -16,6 +16,7 @@ public sealed partial class Sandbox
         }
 
         _registered.Add(family.AddressFamily);
+        _undo.Record(() => _registered.Remove(family.AddressFamily));
         Emit(call with { Status = NdisStatuses.Success });
         Emit(new NdisEvent { Name = EventName.ProtocolCoAfRegisterNotify, Role = Role.Client, AddressFamily = family });
         return Completed(NdisStatuses.Success);
@@ -38,7 +39,7 @@ public sealed partial class Sandbox
             }
 
             RequireAfRoom();
-            var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext);
+            var af = new AddressFamilyOpen(_handles.Next(HandleKind.Af), addressFamily, clientAfContext, _undo);
             var behavior = Behavior(CmHandler.ProtocolCmOpenAf);
             var handler = new NdisEvent
             {

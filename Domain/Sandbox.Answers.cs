@@ -128,12 +128,30 @@ public sealed partial class Sandbox
     {
         var kept = violation with { Sequence = ++_violationSequence, JournalSequence = _journal.LastSequence };
         _violations.Enqueue(kept);
-        while (_violations.Count > Options.ViolationCapacity)
+        var dropped = _violations.Count > Options.ViolationCapacity ? _violations.Dequeue() : null;
+        if (_undo.IsRecording)
         {
-            _violations.Dequeue();
+            _undo.Record(() => Unkeep(kept, dropped));
         }
 
         return kept;
+    }
+
+    /// <summary>Takes back a finding a failing turn kept (the newest), and the one it pushed out of the record.</summary>
+    private void Unkeep(Violation kept, Violation? dropped)
+    {
+        _violationSequence--;
+        var rest = _violations.Where(v => !ReferenceEquals(v, kept)).ToArray();
+        _violations.Clear();
+        if (dropped is not null)
+        {
+            _violations.Enqueue(dropped);
+        }
+
+        foreach (var v in rest)
+        {
+            _violations.Enqueue(v);
+        }
     }
 
     private static Outcome Completed(NdisStatus status) => new() { Kind = OutcomeKind.Completed, Status = status };

@@ -59,7 +59,7 @@ public sealed partial class Sandbox
                 return refused;
             }
 
-            var party = multipoint ? new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext) : null;
+            var party = multipoint ? new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext, _undo) : null;
             call = call with { NdisPartyHandle = party?.Handle };
             handler = handler with { NdisPartyHandle = party?.Handle };
             var route = RouteFor(parameters);
@@ -266,7 +266,7 @@ public sealed partial class Sandbox
     /// <summary>A request pended about the call or its parties that the MCM has still to complete, other than the close.</summary>
     private static PendingOperation? OwedOn(VirtualConnection vc) =>
         // Every request pended about a call or its parties names the VC, so the VC's own list is enough.
-        vc.Pended.Find(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
+        vc.Pended.FirstOrDefault(p => p.CompletedBy == Role.Mcm && p.Handler != EventName.ProtocolCmCloseCall);
 
     /// <summary>V-CMP-03: a call may not be torn down while the MCM still owes a completion on it.</summary>
     private static void RequireNothingElsePending(VirtualConnection vc)

@@ -37,7 +37,7 @@ public sealed partial class Sandbox
             }
 
             RequirePartyRoom();
-            var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext);
+            var party = new Party(_handles.Next(HandleKind.Party), vc, protocolPartyContext, _undo);
             call = call with { NdisPartyHandle = party.Handle };
             var handler = new NdisEvent
             {

@@ -63,17 +63,20 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
-            var dueBefore = _ledger.NextDue;
             var tried = 0;
-            while (_ledger.TakeFirstDue(now) is { } op)
+            try
             {
-                TurnLocked(op.Completion, () => CompletePending(op, new Completing(op.DueStatus, null, ByMcmItself: true)));
-                tried++;
+                // Taken off the due list outside the turn: a completion that fails is not tried again (its turn rolls back).
+                while (_ledger.TakeFirstDue(now) is { } op)
+                {
+                    tried++;
+                    TurnLocked(op.Completion, () => CompletePending(op, new Completing(op.DueStatus, null, ByMcmItself: true)));
+                }
             }
-
-            if (_ledger.NextDue != dueBefore)
+            finally
             {
-                NextDueChanged?.Invoke(_ledger.NextDue);
+                // Even when one failed: the host re-arms for what is still due.
+                AnnounceDue();
             }
 
             return tried;
@@ -114,7 +117,7 @@ public sealed partial class Sandbox
         _ledger.Add(op);
         if (vc is not null && _vcs.TryGetValue(vc, out var onVc))
         {
-            onVc.Pended.Add(op);
+            onVc.AddPended(op);
         }
 
         return op;
@@ -125,7 +128,7 @@ public sealed partial class Sandbox
         _ledger.Remove(op);
         if (op.VcHandle is not null && _vcs.TryGetValue(op.VcHandle, out var onVc))
         {
-            onVc.Pended.Remove(op);
+            onVc.RemovePended(op);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed partial class Sandbox
             }
 
             RequireSapRoom();
-            var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext);
+            var entry = new ServiceAccessPoint(_handles.Next(HandleKind.Sap), af, sap, protocolSapContext, _undo);
             var handler = new NdisEvent
             {
                 Name = EventName.ProtocolCmRegisterSap, Role = Role.Mcm, CallMgrAfContext = af.CallMgrAfContext, Sap = sap, NdisSapHandle = entry.Handle,

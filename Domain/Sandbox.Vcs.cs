@@ -33,7 +33,7 @@ public sealed partial class Sandbox
                 return Completed(behavior.Status);
             }
 
-            var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext);
+            var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext, _undo);
             _vcs.Add(handle, vc);
             Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
             Emit(handler with { CallMgrVcContext = callMgrVcContext });
@@ -89,7 +89,7 @@ public sealed partial class Sandbox
 
             RequireVcRoom();
             var handle = _handles.Next(HandleKind.Vc);
-            var vc = new VirtualConnection(handle, af, VcCreator.Mcm, protocolVcContext, miniportVcContext);
+            var vc = new VirtualConnection(handle, af, VcCreator.Mcm, protocolVcContext, miniportVcContext, _undo);
             _vcs.Add(handle, vc);
             Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
             Emit(new NdisEvent

@@ -14,17 +14,21 @@ public sealed partial class Sandbox
     private readonly HandleIssuer _handles;
     private readonly Queue<Violation> _violations = new();
     private readonly HashSet<AddressFamilyType> _registered = [];
-    private readonly Dictionary<string, AddressFamilyOpen> _afs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ServiceAccessPoint> _saps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, VirtualConnection> _vcs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Party> _parties = new(StringComparer.Ordinal);
-    private readonly PendingLedger _ledger = new();
+    private readonly UndoLog _undo = new();
+    private readonly TurnDictionary<string, AddressFamilyOpen> _afs;
+    private readonly TurnDictionary<string, ServiceAccessPoint> _saps;
+    private readonly TurnDictionary<string, VirtualConnection> _vcs;
+    private readonly TurnDictionary<string, Party> _parties;
+    private readonly PendingLedger _ledger;
     private readonly Dictionary<CmHandler, HandlerBehavior> _behaviors = new(HandlerBehavior.Defaults);
     private readonly Dictionary<CmHandler, long> _faultDraws = [];
     private readonly Dictionary<string, RoutingRule> _routes = new(StringComparer.Ordinal);
     private readonly Network _network;
     private long _violationSequence;
     private long _pendedCount;
+
+    /// <summary>The due time the host was last told of (<see cref="NextDueChanged"/>).</summary>
+    private DateTimeOffset? _announcedDue;
 
     /// <summary>The turn running now (the last one, between turns).</summary>
     private Turn _turn = new(EventName.NdisMCmRegisterAddressFamilyEx, null, 0);
@@ -34,8 +38,13 @@ public sealed partial class Sandbox
         Options = options ?? new SandboxOptions();
         var host = time ?? TimeProvider.System;
         _time = Options.VirtualClock ? new VirtualClock(host.GetUtcNow()) : host;
-        _network = new Network(Options.Profile);
-        _journal = new Journal(Options.JournalCapacity);
+        _afs = new(_undo, StringComparer.Ordinal);
+        _saps = new(_undo, StringComparer.Ordinal);
+        _vcs = new(_undo, StringComparer.Ordinal);
+        _parties = new(_undo, StringComparer.Ordinal);
+        _ledger = new PendingLedger(_undo);
+        _network = new Network(Options.Profile, undo: _undo);
+        _journal = new Journal(Options.JournalCapacity) { Undo = _undo };
         _handles = new HandleIssuer(handleTag ?? HandleIssuer.NewTag());
         RegisterAddressFamilies();
     }
@@ -86,7 +95,11 @@ public sealed partial class Sandbox
         }
     }
 
-    /// <summary>Runs one operation as a turn: checks first, then changes; a refusal leaves everything as it was.</summary>
+    /// <summary>
+    /// Runs one operation as a turn: checks first, then changes; a refusal leaves everything as it was, and so does a
+    /// turn that throws for any other reason (a bug, a subscriber, a host that cannot arm the due time): the objects,
+    /// the ledger, the link, the journal and the findings are put back before the exception goes on to the caller.
+    /// </summary>
     private Outcome Turn(EventName operation, Func<Outcome> body)
     {
         lock (_gate)
@@ -97,27 +110,34 @@ public sealed partial class Sandbox
 
     private Outcome TurnLocked(EventName operation, Func<Outcome> body, string? label = null)
     {
-        var dueBefore = _ledger.NextDue;
-        var turn = _turn = new Turn(operation, label, _journal.LastSequence);
+        var outer = _turn;
+        var turn = _turn = new Turn(operation, label, _journal.LastSequence, _undo);
         try
         {
             var outcome = body();
+
+            // The host re-arms for the new due time within the turn: a host that cannot fails the turn like anything else.
+            AnnounceDue();
             foreach (var commit in turn.Commits)
             {
                 commit();
             }
 
-            if (turn.Warnings.Count == 0)
+            if (turn.Warnings.Count != 0)
             {
-                return outcome;
+                // The answer carries the warnings as kept: numbered, and placed after the turn's events.
+                outcome = outcome with { Warnings = [.. turn.Warnings.Select(Keep)] };
             }
 
-            // The answer carries the warnings as kept: numbered, and placed after the turn's events.
-            return outcome with { Warnings = [.. turn.Warnings.Select(Keep)] };
+            turn.Keep();
+            return outcome;
         }
         catch (RefusedException refused)
         {
-            if (_journal.LastSequence != turn.JournalMark)
+            var changedFirst = _journal.LastSequence != turn.JournalMark;
+            turn.RollBack();
+            AnnounceDue();
+            if (changedFirst)
             {
                 throw new InvalidOperationException($"{operation} changed the journal before refusing with {refused.Rule.Id}.");
             }
@@ -125,12 +145,33 @@ public sealed partial class Sandbox
             var violation = Keep(NewViolation(refused.Rule, refused.Rule.Severity, refused.Message));
             return new Outcome { Kind = OutcomeKind.Refused, Violation = violation };
         }
+        catch
+        {
+            turn.RollBack();
+            AnnounceDue();
+            throw;
+        }
         finally
         {
-            if (_ledger.NextDue != dueBefore)
+            // A turn inside a turn (a subscriber calling back) hands the outer one back; between turns the last one stays.
+            if (_undo.IsRecording)
             {
-                NextDueChanged?.Invoke(_ledger.NextDue);
+                _turn = outer;
             }
+        }
+    }
+
+    /// <summary>
+    /// Tells the host of the earliest due self-completion when it is not the one it was last told of (after a rollback:
+    /// when a turn inside the turn told it of one the rollback took back).
+    /// </summary>
+    private void AnnounceDue()
+    {
+        var due = _ledger.NextDue;
+        if (due != _announcedDue)
+        {
+            NextDueChanged?.Invoke(due);
+            _announcedDue = due;
         }
     }
 
@@ -157,12 +198,8 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
-            var dueBefore = _ledger.NextDue;
             _ledger.Clear();
-            if (dueBefore is not null)
-            {
-                NextDueChanged?.Invoke(null);
-            }
+            AnnounceDue();
 
             _network.Clear();
             _routes.Clear();

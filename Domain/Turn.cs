@@ -2,10 +2,13 @@ namespace NdisMock.Domain;
 
 /// <summary>
 /// What one turn carries while it runs: the NDIS function it serves, the warnings it found, the changes it commits only
-/// if it ends without a refusal, and the journal's position when it began (a refusal must leave the journal there).
+/// if it ends without a refusal, the journal's position when it began (a refusal must leave the journal there), and its
+/// part of the sandbox's <see cref="UndoLog"/>: how to put back what it changed, should it refuse or fail.
 /// </summary>
-internal sealed class Turn(EventName operation, string? label, long journalMark)
+internal sealed class Turn(EventName operation, string? label, long journalMark, UndoLog? undo = null)
 {
+    private readonly int _undoMark = undo?.Begin() ?? 0;
+
     public EventName Operation { get; } = operation;
 
     /// <summary>The function the turn serves, as findings name it: the operation, or a label where it differs.</summary>
@@ -17,4 +20,10 @@ internal sealed class Turn(EventName operation, string? label, long journalMark)
     public List<Action> Commits { get; } = [];
 
     public long JournalMark { get; } = journalMark;
+
+    /// <summary>The turn holds: its changes stay.</summary>
+    public void Keep() => undo?.Keep();
+
+    /// <summary>The turn refused or failed: everything it changed is put back, newest first.</summary>
+    public void RollBack() => undo?.RollBack(_undoMark);
 }

@@ -32,9 +32,11 @@ internal enum AfTrigger
     CloseSucceeded,
 }
 
-internal sealed class AddressFamilyOpen(string handle, CoAddressFamily family, string? clientAfContext)
+internal sealed class AddressFamilyOpen(string handle, CoAddressFamily family, string? clientAfContext, UndoLog? undo = null)
 {
     private static readonly AfState[] Any = [];
+    private long _remembered = -1;
+    private string? _callMgrAfContext;
 
     /// <summary>The AF open's transition table.</summary>
     internal static readonly TransitionTable<AfState, AfTrigger, AddressFamilyOpen> Machine = new("AF open", "af",
@@ -56,7 +58,15 @@ internal sealed class AddressFamilyOpen(string handle, CoAddressFamily family, s
 
     public string? ClientAfContext { get; } = clientAfContext;
 
-    public string? CallMgrAfContext { get; set; }
+    public string? CallMgrAfContext
+    {
+        get => _callMgrAfContext;
+        set
+        {
+            Remember();
+            _callMgrAfContext = value;
+        }
+    }
 
     public AfState State { get; private set; } = AfState.OpenPending;
 
@@ -66,5 +76,20 @@ internal sealed class AddressFamilyOpen(string handle, CoAddressFamily family, s
 
     public Rule? RefusalOf(AfTrigger trigger) => Machine.RefusalOf(State, trigger, this);
 
-    public void Apply(AfTrigger trigger) => State = Machine.Next(State, trigger, this);
+    public void Apply(AfTrigger trigger)
+    {
+        var next = Machine.Next(State, trigger, this);
+        Remember();
+        State = next;
+    }
+
+    /// <summary>Notes this open's state, once per turn, so that a failing turn can put it back.</summary>
+    private void Remember()
+    {
+        if (undo is not null && undo.Remembers(ref _remembered))
+        {
+            var (context, state) = (_callMgrAfContext, State);
+            undo.Record(() => (_callMgrAfContext, State) = (context, state));
+        }
+    }
 }

@@ -65,7 +65,7 @@ internal enum CallTrigger
     IncomingQosChange,
 }
 
-internal sealed class Call
+internal sealed class Call(UndoLog? undo = null)
 {
     private static readonly CallState[] Any = [];
     private static readonly Guard<Call> InterruptedMakeCallPends = new("the make call it interrupted still pends", c => c._interrupted == CallState.MakeCallPending);
@@ -118,6 +118,9 @@ internal sealed class Call
     ]);
 
     private readonly List<Party> _parties = [];
+    private long _remembered = -1;
+    private CallParameters? _parameters;
+    private bool _offerRejected;
 
     /// <summary>
     /// For a close asked while the make call pended: MakeCallPending until the make call completes, then Connected or
@@ -131,10 +134,26 @@ internal sealed class Call
     public bool IsMultipoint { get; private set; }
 
     /// <summary>The parameters of the call as last agreed.</summary>
-    public CallParameters? Parameters { get; set; }
+    public CallParameters? Parameters
+    {
+        get => _parameters;
+        set
+        {
+            Remember();
+            _parameters = value;
+        }
+    }
 
     /// <summary>The last offer on this VC was rejected by the client.</summary>
-    public bool OfferRejected { get; set; }
+    public bool OfferRejected
+    {
+        get => _offerRejected;
+        set
+        {
+            Remember();
+            _offerRejected = value;
+        }
+    }
 
     public IReadOnlyList<Party> Parties => _parties;
 
@@ -156,7 +175,9 @@ internal sealed class Call
     public void Apply(CallTrigger trigger)
     {
         var from = State;
-        State = Machine.Next(State, trigger, this);
+        var next = Machine.Next(State, trigger, this);
+        Remember();
+        State = next;
         _interrupted = (from, trigger) switch
         {
             (CallState.MakeCallPending, CallTrigger.ClosePended) => CallState.MakeCallPending,
@@ -174,14 +195,41 @@ internal sealed class Call
 
     public void Start(bool multipoint)
     {
+        Remember();
         IsMultipoint = multipoint;
-        OfferRejected = false;
+        _offerRejected = false;
         _parties.Clear();
     }
 
-    public void AddParty(Party party) => _parties.Add(party);
+    public void AddParty(Party party)
+    {
+        Remember();
+        _parties.Add(party);
+    }
 
-    public void RemoveParty(Party party) => _parties.Remove(party);
+    public void RemoveParty(Party party)
+    {
+        Remember();
+        _parties.Remove(party);
+    }
+
+    /// <summary>Notes the call's state and its parties, once per turn, so that a failing turn can put them back.</summary>
+    private void Remember()
+    {
+        if (undo is null || !undo.Remembers(ref _remembered))
+        {
+            return;
+        }
+
+        var (state, multipoint, parameters, rejected, interrupted) = (State, IsMultipoint, _parameters, _offerRejected, _interrupted);
+        var parties = _parties.Count == 0 ? [] : _parties.ToArray();
+        undo.Record(() =>
+        {
+            (State, IsMultipoint, _parameters, _offerRejected, _interrupted) = (state, multipoint, parameters, rejected, interrupted);
+            _parties.Clear();
+            _parties.AddRange(parties);
+        });
+    }
 
     public override string ToString() => State.ToString();
 }

@@ -27,9 +27,11 @@ internal enum PartyTrigger
     DropFailed,
 }
 
-internal sealed class Party(string handle, VirtualConnection vc, string? protocolPartyContext)
+internal sealed class Party(string handle, VirtualConnection vc, string? protocolPartyContext, UndoLog? undo = null)
 {
     private static readonly PartyState[] Any = [];
+    private long _remembered = -1;
+    private string? _callMgrPartyContext;
 
     /// <summary>The party's transition table.</summary>
     internal static readonly TransitionTable<PartyState, PartyTrigger, Party> Machine = new("Party", "party",
@@ -51,7 +53,15 @@ internal sealed class Party(string handle, VirtualConnection vc, string? protoco
 
     public string? ProtocolPartyContext { get; } = protocolPartyContext;
 
-    public string? CallMgrPartyContext { get; set; }
+    public string? CallMgrPartyContext
+    {
+        get => _callMgrPartyContext;
+        set
+        {
+            Remember();
+            _callMgrPartyContext = value;
+        }
+    }
 
     public PartyState State { get; private set; } = PartyState.AddPending;
 
@@ -59,5 +69,20 @@ internal sealed class Party(string handle, VirtualConnection vc, string? protoco
 
     public Rule? RefusalOf(PartyTrigger trigger) => Machine.RefusalOf(State, trigger, this);
 
-    public void Apply(PartyTrigger trigger) => State = Machine.Next(State, trigger, this);
+    public void Apply(PartyTrigger trigger)
+    {
+        var next = Machine.Next(State, trigger, this);
+        Remember();
+        State = next;
+    }
+
+    /// <summary>Notes this party's state, once per turn, so that a failing turn can put it back.</summary>
+    private void Remember()
+    {
+        if (undo is not null && undo.Remembers(ref _remembered))
+        {
+            var (context, state) = (_callMgrPartyContext, State);
+            undo.Record(() => (_callMgrPartyContext, State) = (context, state));
+        }
+    }
 }

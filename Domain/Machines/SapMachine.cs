@@ -30,9 +30,11 @@ internal enum SapTrigger
     Offer,
 }
 
-internal sealed class ServiceAccessPoint(string handle, AddressFamilyOpen af, Sap sap, string? protocolSapContext)
+internal sealed class ServiceAccessPoint(string handle, AddressFamilyOpen af, Sap sap, string? protocolSapContext, UndoLog? undo = null)
 {
     private static readonly SapState[] Any = [];
+    private long _remembered = -1;
+    private string? _callMgrSapContext;
 
     /// <summary>The SAP's transition table.</summary>
     internal static readonly TransitionTable<SapState, SapTrigger, ServiceAccessPoint> Machine = new("SAP", "sap",
@@ -59,7 +61,15 @@ internal sealed class ServiceAccessPoint(string handle, AddressFamilyOpen af, Sa
 
     public string? ProtocolSapContext { get; } = protocolSapContext;
 
-    public string? CallMgrSapContext { get; set; }
+    public string? CallMgrSapContext
+    {
+        get => _callMgrSapContext;
+        set
+        {
+            Remember();
+            _callMgrSapContext = value;
+        }
+    }
 
     public SapState State { get; private set; } = SapState.RegisterPending;
 
@@ -67,5 +77,20 @@ internal sealed class ServiceAccessPoint(string handle, AddressFamilyOpen af, Sa
 
     public Rule? RefusalOf(SapTrigger trigger) => Machine.RefusalOf(State, trigger, this);
 
-    public void Apply(SapTrigger trigger) => State = Machine.Next(State, trigger, this);
+    public void Apply(SapTrigger trigger)
+    {
+        var next = Machine.Next(State, trigger, this);
+        Remember();
+        State = next;
+    }
+
+    /// <summary>Notes this SAP's state, once per turn, so that a failing turn can put it back.</summary>
+    private void Remember()
+    {
+        if (undo is not null && undo.Remembers(ref _remembered))
+        {
+            var (context, state) = (_callMgrSapContext, State);
+            undo.Record(() => (_callMgrSapContext, State) = (context, state));
+        }
+    }
 }

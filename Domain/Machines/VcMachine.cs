@@ -35,10 +35,11 @@ internal enum VcTrigger
     Delete,
 }
 
-internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcCreator creator, string? protocolVcContext, string? callMgrVcContext)
+internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcCreator creator, string? protocolVcContext, string? callMgrVcContext, UndoLog? undo = null)
 {
     private static readonly VcState[] Any = [];
     private List<PendingOperation>? _pended;
+    private long _remembered = -1;
 
     /// <summary>The VC's transition table.</summary>
     internal static readonly TransitionTable<VcState, VcTrigger, VirtualConnection> Machine = new("VC", "vc",
@@ -75,10 +76,10 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
     public bool DeactivationOwed { get; private set; }
 
     /// <summary>The call the VC hosts, or hosted last.</summary>
-    public Call Call { get; } = new();
+    public Call Call { get; } = new(undo);
 
     /// <summary>The requests pended about this VC, its call or its parties (a view of the pending ledger).</summary>
-    public List<PendingOperation> Pended => _pended ??= [];
+    public IReadOnlyList<PendingOperation> Pended => (IReadOnlyList<PendingOperation>?)_pended ?? [];
 
     public bool HasCall => Call.Exists;
 
@@ -111,6 +112,7 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
         Call.Apply(trigger);
         if (trigger == CallTrigger.CloseSucceeded)
         {
+            Remember();
             DeactivationOwed = Activation == Activation.Active;
         }
     }
@@ -119,19 +121,60 @@ internal sealed class VirtualConnection(string handle, AddressFamilyOpen af, VcC
 
     public void Activate(CallParameters? parameters)
     {
-        State = Machine.Next(State, VcTrigger.Activate, this);
+        var next = Machine.Next(State, VcTrigger.Activate, this);
+        Remember();
+        State = next;
         ActiveParameters = parameters;
         ActivationCount++;
     }
 
     public void Deactivate()
     {
-        State = Machine.Next(State, VcTrigger.Deactivate, this);
+        var next = Machine.Next(State, VcTrigger.Deactivate, this);
+        Remember();
+        State = next;
         ActiveParameters = null;
         DeactivationOwed = false;
     }
 
-    public void Delete() => State = Machine.Next(State, VcTrigger.Delete, this);
+    public void Delete()
+    {
+        var next = Machine.Next(State, VcTrigger.Delete, this);
+        Remember();
+        State = next;
+    }
+
+    /// <summary>A request about this VC entered the pending ledger.</summary>
+    public void AddPended(PendingOperation op)
+    {
+        Remember();
+        (_pended ??= []).Add(op);
+    }
+
+    /// <summary>A request about this VC left the pending ledger.</summary>
+    public void RemovePended(PendingOperation op)
+    {
+        Remember();
+        _pended?.Remove(op);
+    }
+
+    /// <summary>Notes the VC's state and its pended requests, once per turn, so that a failing turn can put them back.</summary>
+    private void Remember()
+    {
+        if (undo is null || !undo.Remembers(ref _remembered))
+        {
+            return;
+        }
+
+        var (state, active, count, owed) = (State, ActiveParameters, ActivationCount, DeactivationOwed);
+        var pended = _pended is { Count: > 0 } list ? list.ToArray() : [];
+        undo.Record(() =>
+        {
+            (State, ActiveParameters, ActivationCount, DeactivationOwed) = (state, active, count, owed);
+            _pended?.Clear();
+            _pended?.AddRange(pended);
+        });
+    }
 
     public void AddParty(Party party) => Call.AddParty(party);
 

@@ -1,0 +1,137 @@
+namespace NdisMock.Domain;
+
+/// <summary>
+/// What the running turns changed, as the steps that put it back: the objects, the ledger, the link, the journal and the
+/// findings record the inverse of each change while a turn runs, so a turn that throws for any reason, not only a
+/// refusal, leaves the sandbox as it found it. One per sandbox, used under its lock; each <see cref="Turn"/> owns the
+/// steps from its mark on (a turn run inside a turn, by a subscriber calling back, owns the later ones). Outside a turn
+/// nothing is recorded, and a change made then allocates nothing here.
+/// </summary>
+internal sealed class UndoLog
+{
+    private readonly List<Action> _steps = [];
+    private int _depth;
+
+    /// <summary>Whether a turn is running, so changes must say how to undo themselves.</summary>
+    public bool IsRecording => _depth > 0;
+
+    /// <summary>
+    /// Changes whenever a turn begins or ends: an object that notes its whole state once per epoch (<see cref="Remembers"/>)
+    /// notes it again for a turn inside the turn, so that each turn can put back exactly what it changed.
+    /// </summary>
+    public long Epoch { get; private set; }
+
+    /// <summary>
+    /// Whether an object last noted at <paramref name="epoch"/> must note its state now, before a change; when so,
+    /// <paramref name="epoch"/> becomes the current one.
+    /// </summary>
+    public bool Remembers(ref long epoch)
+    {
+        if (_depth == 0 || epoch == Epoch)
+        {
+            return false;
+        }
+
+        epoch = Epoch;
+        return true;
+    }
+
+    /// <summary>Notes how to put one change back, when a turn is running.</summary>
+    public void Record(Action undo)
+    {
+        if (_depth > 0)
+        {
+            _steps.Add(undo);
+        }
+    }
+
+    /// <summary>Starts a turn; returns its mark, where its steps begin.</summary>
+    public int Begin()
+    {
+        _depth++;
+        Epoch++;
+        return _steps.Count;
+    }
+
+    /// <summary>Keeps the turn's changes. The outermost turn forgets how to undo them; an inner one leaves them to its caller.</summary>
+    public void Keep()
+    {
+        End();
+        if (_depth == 0)
+        {
+            _steps.Clear();
+        }
+    }
+
+    /// <summary>Puts back every change since <paramref name="mark"/>, newest first.</summary>
+    public void RollBack(int mark)
+    {
+        End();
+        for (var i = _steps.Count - 1; i >= mark; i--)
+        {
+            _steps[i]();
+        }
+
+        _steps.RemoveRange(mark, _steps.Count - mark);
+    }
+
+    private void End()
+    {
+        _depth--;
+        Epoch++;
+    }
+}
+
+/// <summary>A dictionary of the sandbox's state whose changes inside a turn are undone when the turn fails.</summary>
+internal sealed class TurnDictionary<TKey, TValue>(UndoLog undo, IEqualityComparer<TKey>? comparer = null) : IEnumerable<KeyValuePair<TKey, TValue>>
+    where TKey : notnull
+{
+    private readonly Dictionary<TKey, TValue> _items = new(comparer);
+
+    public int Count => _items.Count;
+
+    public Dictionary<TKey, TValue>.ValueCollection Values => _items.Values;
+
+    public Dictionary<TKey, TValue>.KeyCollection Keys => _items.Keys;
+
+    public TValue this[TKey key] => _items[key];
+
+    public bool TryGetValue(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value) => _items.TryGetValue(key, out value);
+
+    public bool ContainsKey(TKey key) => _items.ContainsKey(key);
+
+    public TValue? GetValueOrDefault(TKey key) => _items.GetValueOrDefault(key);
+
+    public void Add(TKey key, TValue value)
+    {
+        _items.Add(key, value);
+        if (undo.IsRecording)
+        {
+            undo.Record(() => _items.Remove(key));
+        }
+    }
+
+    public bool Remove(TKey key)
+    {
+        if (!_items.Remove(key, out var old))
+        {
+            return false;
+        }
+
+        if (undo.IsRecording)
+        {
+            undo.Record(() => _items.Add(key, old));
+        }
+
+        return true;
+    }
+
+    /// <summary>Empties the dictionary; only outside a turn (Reset), so nothing is recorded.</summary>
+    public void Clear() => _items.Clear();
+
+    public Dictionary<TKey, TValue>.Enumerator GetEnumerator() => _items.GetEnumerator();
+
+    IEnumerator<KeyValuePair<TKey, TValue>> IEnumerable<KeyValuePair<TKey, TValue>>.GetEnumerator() => _items.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+}
