@@ -12,22 +12,29 @@ public sealed class CompletionTimer : IDisposable
     private readonly Sandbox _sandbox;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
+    private readonly Action<Exception>? _failed;
 
-    private CompletionTimer(Sandbox sandbox, TimeProvider time)
+    private CompletionTimer(Sandbox sandbox, TimeProvider time, Action<Exception>? failed)
     {
         _sandbox = sandbox;
         _time = time;
+        _failed = failed;
         _timer = time.CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         sandbox.NextDueChanged += Arm;
         Arm(sandbox.NextDue);
     }
 
-    /// <summary>Arms a timer for <paramref name="sandbox"/> on <paramref name="time"/>, or none for a virtual-clock sandbox.</summary>
-    public static CompletionTimer? For(Sandbox sandbox, TimeProvider time)
+    /// <summary>
+    /// Arms a timer for <paramref name="sandbox"/> on <paramref name="time"/>, or none for a virtual-clock sandbox.
+    /// <paramref name="failed"/> hears of a completion that threw: its turn rolled back, so the request still pends (for a
+    /// CompletePendingOperation; it is not tried again by itself), and the timer goes on for what else falls due. A timer
+    /// callback that threw would end the process.
+    /// </summary>
+    public static CompletionTimer? For(Sandbox sandbox, TimeProvider time, Action<Exception>? failed = null)
     {
         ArgumentNullException.ThrowIfNull(sandbox);
         ArgumentNullException.ThrowIfNull(time);
-        return sandbox.Options.VirtualClock ? null : new CompletionTimer(sandbox, time);
+        return sandbox.Options.VirtualClock ? null : new CompletionTimer(sandbox, time, failed);
     }
 
     public void Dispose()
@@ -39,9 +46,18 @@ public sealed class CompletionTimer : IDisposable
     /// <summary>Completes what is due; a timer that woke a little early re-arms for what is still to come.</summary>
     private void Fire()
     {
-        if (_sandbox.CompleteDue(_time.GetUtcNow()) == 0)
+        try
         {
-            Arm(_sandbox.NextDue);
+            if (_sandbox.CompleteDue(_time.GetUtcNow()) == 0)
+            {
+                Arm(_sandbox.NextDue);
+            }
+        }
+#pragma warning disable CA1031 // Whatever a completion throws, it must not end the process from a timer thread.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _failed?.Invoke(e);
         }
     }
 

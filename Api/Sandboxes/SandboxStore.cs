@@ -127,7 +127,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         var entry = new SandboxEntry(id, Hash(key), sandbox, _time.GetUtcNow(),
             new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time))
         {
-            Completions = CompletionTimer.For(sandbox, _time),
+            Completions = CompletionTimer.For(sandbox, _time, e => LogCompletionFailed(_log, id, e)),
         };
         lock (_creating)
         {
@@ -259,6 +259,9 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
 
     [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId} created: profile {Profile}, duties {Duties}, strictness {Strictness}")]
     private partial void LogCreated(string sandboxId, string profile, McmDuties duties, Strictness strictness);
+
+    [LoggerMessage(LogLevel.Error, "Sandbox {SandboxId}: a completion the MCM makes by itself failed and was rolled back; the request stays pending for CompletePendingOperation")]
+    private static partial void LogCompletionFailed(ILogger logger, string sandboxId, Exception exception);
 
     [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId} removed: {Reason}")]
     private partial void LogRemoved(string sandboxId, string reason);
