@@ -37,40 +37,25 @@ public sealed partial class Sandbox
             }
             else
             {
-                // The limit + 1 lowest issue numbers after the cursor, kept in a bounded heap: one pass, no copy of the whole set.
+                // Handles are issued in increasing order, so the page is the next live VCs after the cursor's place.
                 var cursor = vcsAfter is null ? 0 : IssueNumber(vcsAfter);
-                var lowest = new PriorityQueue<VirtualConnection, long>(limit + 1, Comparer<long>.Create((a, b) => b.CompareTo(a)));
-                foreach (var vc in _vcs.Values)
+                var page = new List<VirtualConnection>(Math.Min(limit, _vcs.Count));
+                var at = FirstIssuedAfter(cursor);
+                for (; at < _vcsInIssueOrder.Count && page.Count < limit; at++)
                 {
-                    var number = IssueNumber(vc.Handle);
-                    if (number <= cursor)
+                    if (IsLive(_vcsInIssueOrder[at]))
                     {
-                        continue;
-                    }
-
-                    if (lowest.Count <= limit)
-                    {
-                        lowest.Enqueue(vc, number);
-                    }
-                    else if (lowest.TryPeek(out _, out var highest) && number < highest)
-                    {
-                        lowest.EnqueueDequeue(vc, number);
+                        page.Add(_vcsInIssueOrder[at]);
                     }
                 }
 
-                var more = lowest.Count > limit;
-                if (more)
+                while (at < _vcsInIssueOrder.Count && !IsLive(_vcsInIssueOrder[at]))
                 {
-                    lowest.Dequeue();
+                    at++;
                 }
 
-                vcs = new VirtualConnection[lowest.Count];
-                for (var i = vcs.Length - 1; i >= 0; i--)
-                {
-                    vcs[i] = lowest.Dequeue();
-                }
-
-                next = more ? vcs[^1].Handle : null;
+                vcs = [.. page];
+                next = at < _vcsInIssueOrder.Count && vcs.Length > 0 ? vcs[^1].Handle : null;
             }
 
             var pending = _ledger.Count <= limit
@@ -91,6 +76,42 @@ public sealed partial class Sandbox
                 [.. vcs.Select(View)],
                 [.. pending.Select(View)],
                 CountersLocked()), next, pending.Length < _ledger.Count);
+        }
+    }
+
+    /// <summary>The VC is this sandbox's VC of that handle now (not deleted, not from a turn that rolled back).</summary>
+    private bool IsLive(VirtualConnection vc) => _vcs.TryGetValue(vc.Handle, out var live) && ReferenceEquals(live, vc);
+
+    /// <summary>The index in <see cref="_vcsInIssueOrder"/> of the first VC issued after number <paramref name="cursor"/>.</summary>
+    private int FirstIssuedAfter(long cursor)
+    {
+        int low = 0, high = _vcsInIssueOrder.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (IssueNumber(_vcsInIssueOrder[middle].Handle) <= cursor)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>
+    /// Drops VCs that are gone from the index once they are the larger part of it (amortized: the index stays within
+    /// twice the live VCs). Only between turns (before one starts, or in a read), so a turn that rolls back a deletion
+    /// finds its VC still indexed.
+    /// </summary>
+    private void CompactVcIndex()
+    {
+        if (_vcsInIssueOrder.Count > (2 * _vcs.Count) + 64)
+        {
+            _vcsInIssueOrder.RemoveAll(vc => !IsLive(vc));
         }
     }
 

@@ -35,6 +35,7 @@ public sealed partial class Sandbox
 
             var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext, _undo);
             _vcs.Add(handle, vc);
+            _vcsInIssueOrder.Add(vc);
             Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
             Emit(handler with { CallMgrVcContext = callMgrVcContext });
             return Completed(NdisStatuses.Success) with { NdisVcHandle = handle, Created = true };
@@ -91,6 +92,7 @@ public sealed partial class Sandbox
             var handle = _handles.Next(HandleKind.Vc);
             var vc = new VirtualConnection(handle, af, VcCreator.Mcm, protocolVcContext, miniportVcContext, _undo);
             _vcs.Add(handle, vc);
+            _vcsInIssueOrder.Add(vc);
             Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
             Emit(new NdisEvent
             {

@@ -18,6 +18,12 @@ public sealed partial class Sandbox
     private readonly TurnDictionary<string, AddressFamilyOpen> _afs;
     private readonly TurnDictionary<string, ServiceAccessPoint> _saps;
     private readonly TurnDictionary<string, VirtualConnection> _vcs;
+
+    /// <summary>
+    /// Every VC in the order its handle was issued, for paging without a scan of all VCs. It may also hold VCs that are
+    /// gone (deleted, or created by a turn that rolled back): a reader skips those and compacts the list now and then.
+    /// </summary>
+    private readonly List<VirtualConnection> _vcsInIssueOrder = [];
     private readonly TurnDictionary<string, Party> _parties;
     private readonly PendingLedger _ledger;
     private readonly Dictionary<CmHandler, HandlerBehavior> _behaviors = new(HandlerBehavior.Defaults);
@@ -110,6 +116,12 @@ public sealed partial class Sandbox
 
     private Outcome TurnLocked(EventName operation, Func<Outcome> body, string? label = null)
     {
+        if (!_undo.IsRecording)
+        {
+            // Before any change of this turn, so a deletion the turn rolls back is never dropped from the index.
+            CompactVcIndex();
+        }
+
         var outer = _turn;
         var turn = _turn = new Turn(operation, label, _journal.LastSequence, _undo);
         try
@@ -206,6 +218,7 @@ public sealed partial class Sandbox
             _faultDraws.Clear();
             _parties.Clear();
             _vcs.Clear();
+            _vcsInIssueOrder.Clear();
             _saps.Clear();
             _afs.Clear();
             _registered.Clear();
