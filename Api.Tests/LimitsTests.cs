@@ -256,7 +256,7 @@ public sealed class LimitsTests
 
         // Read by its length, the body would end before "0"; read as chunked, a second request follows it. Kestrel reads
         // it as chunked (RFC 9112 §6.3) and closes the connection after its answer, so the request after it is never served.
-        var answer = await RawUntilClosedAsync(new Uri(server.BaseAddress),
+        var answer = await RawAsync(new Uri(server.BaseAddress), untilClosed: true, request:
             "POST /sandboxes HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n" +
             "2\r\n{}\r\n0\r\n\r\nGET /rules HTTP/1.1\r\nHost: x\r\n\r\n");
 
@@ -358,7 +358,11 @@ public sealed class LimitsTests
     }
 
     /// <summary>Sends a request as written and reads the answer until the server closes or has sent the headers and a little.</summary>
-    private static async Task<string> RawAsync(Uri endpoint, string request)
+    /// <summary>
+    /// Sends <paramref name="request"/> as it is and reads the answer's head, or with <paramref name="untilClosed"/> all the
+    /// server sends until it closes the connection (a server that keeps it open fails the patience).
+    /// </summary>
+    private static async Task<string> RawAsync(Uri endpoint, string request, bool untilClosed = false)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(endpoint.Host, endpoint.Port);
@@ -367,25 +371,7 @@ public sealed class LimitsTests
         var answer = new StringBuilder();
         var buffer = new byte[8192];
         int read;
-        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && (read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        return answer.ToString();
-    }
-
-    /// <summary>Everything the server sends until it closes the connection (a server that keeps it open fails the patience).</summary>
-    private static async Task<string> RawUntilClosedAsync(Uri endpoint, string request)
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(endpoint.Host, endpoint.Port);
-        await socket.SendAsync(Encoding.ASCII.GetBytes(request), SocketFlags.None);
-        using var timeout = new CancellationTokenSource(Patience);
-        var answer = new StringBuilder();
-        var buffer = new byte[8192];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        while ((untilClosed || !answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal)) && (read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
         {
             answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
