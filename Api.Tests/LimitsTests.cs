@@ -93,8 +93,16 @@ public sealed class LimitsTests
         var sandbox = await app.NewSandboxAsync();
         var last = await sandbox.LastSequenceAsync();
         var entry = app.Services.GetRequiredService<SandboxStore>().Find(sandbox.Id)!;
+        var bothWaiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        entry.WaitsChanged += waits =>
+        {
+            if (waits == 2)
+            {
+                bothWaiting.TrySetResult();
+            }
+        };
         var waiting = new[] { sandbox.Get($"/events?after={last}&wait=00:00:30"), sandbox.Get($"/events?after={last}&wait=00:00:30") };
-        await UntilAsync(() => entry.Waits == 2);
+        await bothWaiting.Task.WaitAsync(Patience);
 
         var refused = await sandbox.Get($"/events?after={last}&wait=00:00:30");
         var unwaited = await sandbox.Get($"/events?after={last}");
@@ -413,15 +421,6 @@ public sealed class LimitsTests
         catch (SocketException)
         {
             return 0;
-        }
-    }
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
         }
     }
 }

@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NdisMock.Api.Sandboxes;
 using NdisMock.Domain;
-using Xunit.Abstractions;
 
 namespace NdisMock.Api.Tests;
 
@@ -12,7 +10,7 @@ namespace NdisMock.Api.Tests;
 /// The start page and a sandbox's live page in Debian's chromium (as the Swagger UI tests run it), while the test drives the
 /// sandbox over REST. Screenshots go to artifacts/screenshots (NDISMOCK_SCREENSHOTS overrides), kept by CI as artifacts.
 /// </summary>
-public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class LivePageTests : IAsyncLifetime
 {
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -177,12 +175,12 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// A journal of 10,000 events and more: how long the page takes to receive and draw it, its longest task meanwhile, how soon
-    /// a live event shows after the REST call, and what a jump to the top costs. Printed, not asserted; Mermaid's own renderer is
-    /// measured on the same journal in the same browser, for the README's choice.
+    /// A journal of 10,000 events and more: the page receives all of it (read page by page, then live), draws only the rows
+    /// in view, shows a live event, and still reaches the first row. How fast it does so is not a test's business: the
+    /// README's figures were measured in this browser (see its "live page" section).
     /// </summary>
     [Fact]
-    public async Task TenThousandEvents_ThePageStaysResponsive_FiguresPrinted()
+    public async Task TenThousandEvents_ThePageReceivesThemAll_DrawsOnlyTheRowsInView_AndGoesOnLive()
     {
         var sandbox = await HttpSandbox.CreateAsync(_http);
         var domain = _ndis.Services.GetRequiredService<SandboxStore>().Find(sandbox.Id)!.Sandbox;
@@ -201,73 +199,20 @@ public sealed class LivePageTests(ITestOutputHelper output) : IAsyncLifetime
 
         var total = domain.LastSequence;
         var page = await NewPageAsync();
-        await page.AddInitScriptAsync("""
-            window.__longest = 0;
-            new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); })
-              .observe({ type: "longtask", buffered: true });
-            """);
-        var loading = Stopwatch.StartNew();
         await page.GotoAsync($"{_ndis.BaseAddress}/sandbox.html#id={sandbox.Id}&key={Uri.EscapeDataString(sandbox.Key)}");
         await page.WaitForFunctionAsync($"Number(document.body.dataset.lastSequence) >= {total}", null, new() { Timeout = 120_000, PollingInterval = 20 });
-        loading.Stop();
-        var longest = await page.EvaluateAsync<double>("window.__longest");
         var inDom = await page.Locator("#rows g").CountAsync();
 
-        var live = Stopwatch.StartNew();
         var next = await sandbox.CreateVcAsync(af, "live");
         await page.Locator($"#rows g.arrow[data-seq='{total + 2}']").WaitForAsync(new() { Timeout = 30_000 });
-        live.Stop();
-        var jump = await page.EvaluateAsync<double>("""
-            () => { const s = document.getElementById("diagram"); const t = performance.now(); s.scrollTop = 0; s.dispatchEvent(new Event("scroll"));
-                    return new Promise(r => requestAnimationFrame(() => r(performance.now() - t))); }
+        await page.EvaluateAsync("""
+            () => { const s = document.getElementById("diagram"); s.scrollTop = 0; s.dispatchEvent(new Event("scroll")); }
             """);
-        var renderMs = await page.EvaluateAsync<double>("window.ndisPage.renderMs");
         await page.Locator("#rows g.arrow[data-seq='1']").WaitForAsync();
         await Screenshot(page, "sandbox-10000-events");
 
-        var mermaid = await MermaidRenderAsync(sandbox, [1000, 10_000]);
-        var figures = string.Create(CultureInfo.InvariantCulture,
-            $"live page, {total} events ({cycles} call lifecycles): received and drawn {loading.ElapsedMilliseconds} ms after opening; longest task {longest:F0} ms; " +
-            $"{inDom} SVG groups in the DOM; a live event drawn {live.ElapsedMilliseconds} ms after its REST call was sent; jump to the top drawn in {jump:F1} ms (render {renderMs:F1} ms). " +
-            $"Mermaid 12.3.0 render in the same browser: {mermaid}");
-        output.WriteLine(figures);
-        Console.WriteLine(figures);
         Assert.True(inDom < 200, $"{inDom} groups: only the rows in view should be drawn");
         Assert.Contains(next, await page.Locator("#tree").InnerTextAsync(), StringComparison.Ordinal);
-    }
-
-    /// <summary>How long Mermaid's own renderer takes for the diagram of the first N events (mermaid.min.js from Api.Tests/js).</summary>
-    private async Task<string> MermaidRenderAsync(HttpSandbox sandbox, int[] sizes)
-    {
-        Node.Require("mermaid");
-        var page = await NewPageAsync();
-        await page.SetContentAsync("<!doctype html><html><body><div id='out'></div></body></html>");
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(Node.Folder, "node_modules", "mermaid", "dist", "mermaid.min.js") });
-        var results = new List<string>();
-        foreach (var size in sizes)
-        {
-            var text = (await sandbox.GetTextAsync($"/diagram?max={size}", "text/vnd.mermaid")).Text;
-            try
-            {
-                var ms = await page.EvaluateAsync<double>("""
-                    async text => {
-                      mermaid.initialize({ startOnLoad: false, maxTextSize: 100000000, maxEdges: 1000000 });
-                      const t = performance.now();
-                      const { svg } = await mermaid.render("d" + Math.random().toString(36).slice(2), text);
-                      document.getElementById("out").innerHTML = svg;
-                      return performance.now() - t;
-                    }
-                    """, text);
-                results.Add(string.Create(CultureInfo.InvariantCulture, $"{size} events {ms:F0} ms"));
-            }
-            catch (PlaywrightException e)
-            {
-                results.Add($"{size} events failed: {e.Message.Split('\n')[0]}");
-            }
-        }
-
-        await page.CloseAsync();
-        return string.Join("; ", results) + ", blocking the page throughout and drawn again whole for every new event.";
     }
 
     private async Task<IPage> NewPageAsync() =>

@@ -36,11 +36,16 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     /// <summary>Long-polls open on this sandbox now.</summary>
     public int Waits => Volatile.Read(ref _waits);
 
+    /// <summary>Raised with the number of long-polls open after one began or ended (for an operator's view, or a test).</summary>
+    public event Action<int>? WaitsChanged;
+
     /// <summary>Takes one of the sandbox's <paramref name="maximum"/> long-poll slots; false (and nothing taken) when all are in use.</summary>
     public bool TryBeginWait(int maximum)
     {
-        if (Interlocked.Increment(ref _waits) <= maximum)
+        var waits = Interlocked.Increment(ref _waits);
+        if (waits <= maximum)
         {
+            WaitsChanged?.Invoke(waits);
             return true;
         }
 
@@ -48,7 +53,7 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
         return false;
     }
 
-    public void EndWait() => Interlocked.Decrement(ref _waits);
+    public void EndWait() => WaitsChanged?.Invoke(Interlocked.Decrement(ref _waits));
 
     /// <summary>Compares in constant time, on hashes so that the key's length leaks nothing either.</summary>
     public bool KeyMatches(string? key) => SandboxStore.HashMatches(key, keyHash);
