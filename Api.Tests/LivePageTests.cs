@@ -10,6 +10,7 @@ namespace NdisMock.Api.Tests;
 /// The start page and a sandbox's live page in Debian's chromium (as the Swagger UI tests run it), while the test drives the
 /// sandbox over REST. Screenshots go to artifacts/screenshots (NDISMOCK_SCREENSHOTS overrides), kept by CI as artifacts.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class LivePageTests : IAsyncLifetime
 {
     private static readonly string[] ChromiumArgs =

@@ -17,10 +17,45 @@ public sealed partial class SwaggerUi(IPage page)
 
     public IPage Page { get; } = page;
 
+    /// <summary>Opens Swagger UI and waits for its operations; if they never show, the failure says what the page saw.</summary>
     public async Task GotoAsync(string baseAddress)
     {
-        await Page.GotoAsync(baseAddress.TrimEnd('/') + "/swagger/index.html");
-        await Page.Locator(".opblock").First.WaitForAsync(new() { Timeout = 30_000 });
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void OnConsole(object? sender, IConsoleMessage message)
+        {
+            if (message.Type is "error" or "warning")
+            {
+                seen.Enqueue($"console {message.Type}: {message.Text}");
+            }
+        }
+
+        void OnFailed(object? sender, IRequest request) => seen.Enqueue($"request failed: {request.Url} ({request.Failure})");
+        void OnResponse(object? sender, IResponse response)
+        {
+            if (response.Status >= 400)
+            {
+                seen.Enqueue($"{response.Status} for {response.Url}");
+            }
+        }
+
+        Page.Console += OnConsole;
+        Page.RequestFailed += OnFailed;
+        Page.Response += OnResponse;
+        try
+        {
+            await Page.GotoAsync(baseAddress.TrimEnd('/') + "/swagger/index.html");
+            await Page.Locator(".opblock").First.WaitForAsync(new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"Swagger UI showed no operation; the page saw: [{string.Join("; ", seen)}]", timeout);
+        }
+        finally
+        {
+            Page.Console -= OnConsole;
+            Page.RequestFailed -= OnFailed;
+            Page.Response -= OnResponse;
+        }
     }
 
     public ILocator Operation(string tag, string operationId) => Page.Locator($"#operations-{tag}-{operationId}");

@@ -6,6 +6,7 @@ namespace NdisMock.Api.Tests;
 /// Swagger UI in a real headless browser: Debian's chromium (installed by .ci/run), driven by Playwright. No browser is
 /// downloaded; CHROMIUM_PATH overrides where it is looked for.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class SwaggerUiTests : IAsyncLifetime
 {
     private static readonly string[] ChromiumArgs =
@@ -96,8 +97,7 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         var listed = await Step(ui, "Sandbox", "ListSandboxes", 200);
         Assert.Contains(listed.Body!["sandboxes"]!.AsArray(), s => (string?)s!["id"] == (string?)created.Body!["id"]);
 
-        await ui.Page.ReloadAsync();
-        await ui.Page.Locator(".opblock").First.WaitForAsync();
+        await ui.GotoAsync(_baseAddress); // a reload
         var again = await Step(ui, "Sandbox", "ListSandboxes", 200);
         Assert.Contains("X-Operator-Key: " + OperatorKey, again.Curl, StringComparison.Ordinal);
     }
