@@ -22,6 +22,7 @@ public sealed partial class Sandbox
 
         lock (_gate)
         {
+            using var changing = Changing();
             _behaviors[handler] = behavior;
             return null;
         }

@@ -9,6 +9,7 @@ public sealed partial class Sandbox
         ArgumentNullException.ThrowIfNull(route);
         lock (_gate)
         {
+            using var changing = Changing();
             if (_routes.Count >= Options.MaxRoutes && !_routes.ContainsKey(route.CalledAddress))
             {
                 return false;
@@ -23,6 +24,7 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            using var changing = Changing();
             return _routes.Remove(calledAddress);
         }
     }

@@ -63,6 +63,7 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            using var changing = Changing();
             var tried = 0;
             try
             {
@@ -141,6 +142,7 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            using var changing = Changing();
             var completing = new Completing(status, callParameters, ByMcmItself: false);
             // An id that names nothing is refused before any completion function is chosen, so it is told as this call.
             return _ledger.TryGet(pendingOperationId ?? "", out var known)

@@ -39,6 +39,9 @@ public sealed partial class Sandbox
     /// <summary>The turn running now (the last one, between turns).</summary>
     private Turn _turn = new(EventName.NdisMCmRegisterAddressFamilyEx, null, 0);
 
+    /// <summary>How deep the changes running now are nested (a completion inside an advance of the clock, say).</summary>
+    private int _changing;
+
     public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
     {
         Options = options ?? new SandboxOptions();
@@ -57,6 +60,9 @@ public sealed partial class Sandbox
 
     public SandboxOptions Options { get; }
 
+    /// <summary>The tag in every handle this sandbox issues; a sandbox rebuilt from a log is given the same one.</summary>
+    public string HandleTag => _handles.Tag;
+
     /// <summary>The sandbox's time: the host's, or its virtual clock's.</summary>
     public DateTimeOffset Now => _time.GetUtcNow();
 
@@ -73,6 +79,7 @@ public sealed partial class Sandbox
 
         lock (_gate)
         {
+            using var changing = Changing();
             var target = clock.GetUtcNow() + by;
             var fired = 0;
             while (_ledger.NextDue is { } due && due <= target)
@@ -88,6 +95,35 @@ public sealed partial class Sandbox
 
     /// <summary>Raised, under the sandbox's lock and in sequence order, for every event appended to the journal.</summary>
     public event Action<NdisEvent>? EventAppended;
+
+    /// <summary>
+    /// Called under the sandbox's lock when an operation that may change it has ended (an NDIS function, accepted or
+    /// refused, a completion, a behavior, a route, a reset, a clock step): once per outermost operation, in the order
+    /// they ran. A durable host records the operation here, so its log has the sandbox's own order.
+    /// </summary>
+    public Action? Changed { get; set; }
+
+    /// <summary>Marks an operation that may change the sandbox; disposed (under the lock) when it ends.</summary>
+    private ChangeScope Changing() => new(this);
+
+    private readonly ref struct ChangeScope
+    {
+        private readonly Sandbox _sandbox;
+
+        public ChangeScope(Sandbox sandbox)
+        {
+            _sandbox = sandbox;
+            sandbox._changing++;
+        }
+
+        public void Dispose()
+        {
+            if (--_sandbox._changing == 0)
+            {
+                _sandbox.Changed?.Invoke();
+            }
+        }
+    }
 
     /// <summary>The newest journal sequence number.</summary>
     public long LastSequence
@@ -110,6 +146,7 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            using var changing = Changing();
             return TurnLocked(operation, body);
         }
     }
@@ -210,6 +247,7 @@ public sealed partial class Sandbox
     {
         lock (_gate)
         {
+            using var changing = Changing();
             _ledger.Clear();
             AnnounceDue();
 
