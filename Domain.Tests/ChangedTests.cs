@@ -77,4 +77,24 @@ public sealed class ChangedTests
         Assert.Equal(1, calls);
         Assert.Contains(sandbox.GetEvents(0, 100), e => e.Name == EventName.ProtocolClMakeCallComplete);
     }
+
+    [Fact]
+    public void EveryTimestampOfOneOperation_IsTheInstantItsChangeBegan_SoAReplayAtThatInstantMatches()
+    {
+        // A clock that moves on every read: without one time per operation, the events of one call would differ.
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            AutoAdvanceAmount = TimeSpan.FromMilliseconds(1),
+        };
+        var sandbox = new Sandbox(new SandboxOptions(), time);
+        var vc = sandbox.ClientVc(sandbox.OpenAf());
+        var before = sandbox.LastSequence;
+
+        sandbox.NdisClMakeCall(vc, null, null);
+
+        var events = sandbox.GetEvents(before, 100);
+        Assert.True(events.Count >= 2, "NdisClMakeCall and ProtocolCmMakeCall");
+        Assert.All(events, e => Assert.Equal(sandbox.ChangedAt, e.Timestamp));
+        Assert.Equal(sandbox.ChangedAt, Assert.Single(sandbox.ListPendingOperations()).CreatedAt);
+    }
 }

@@ -53,7 +53,7 @@ internal sealed class PendingOperation(string id, EventName handler, string keyH
 /// <summary>
 /// The pending-request ledger: every request a handler pended, by id and by (handler, handle), with the due times of
 /// those the MCM completes by itself. The ledger creates no timers: the host reads <see cref="NextDue"/> and has the
-/// sandbox complete what is due (<see cref="Sandbox.CompleteDue"/>), on whatever clock and machine hosts it. Inside a
+/// sandbox complete what is due (<see cref="Sandbox.CompleteDue()"/>), on whatever clock and machine hosts it. Inside a
 /// turn each change notes how to undo it, so a completion whose turn fails leaves its request pending with its due time.
 /// </summary>
 internal sealed class PendingLedger(UndoLog? undo = null)

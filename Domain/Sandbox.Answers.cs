@@ -119,7 +119,7 @@ public sealed partial class Sandbox
     }
 
     private Violation NewViolation(Rule rule, Severity severity, string detail) =>
-        new(0, _time.GetUtcNow(), rule, severity, OperationName, detail);
+        new(0, CurrentTime, rule, severity, OperationName, detail);
 
     /// <summary>The function the current turn serves, as findings name it.</summary>
     private string OperationName => _turn.OperationName;

@@ -64,24 +64,43 @@ public sealed partial class Sandbox
         lock (_gate)
         {
             using var changing = Changing();
-            var tried = 0;
-            try
-            {
-                // Taken off the due list outside the turn: a completion that fails is not tried again (its turn rolls back).
-                while (_ledger.TakeFirstDue(now) is { } op)
-                {
-                    tried++;
-                    TurnLocked(op.Completion, () => CompletePending(op, new Completing(op.DueStatus, null, ByMcmItself: true)));
-                }
-            }
-            finally
-            {
-                // Even when one failed: the host re-arms for what is still due.
-                AnnounceDue();
-            }
-
-            return tried;
+            return CompleteDueLocked(now);
         }
+    }
+
+    /// <summary>
+    /// As <see cref="CompleteDue(DateTimeOffset)"/>, by the sandbox's own time: what the host's timer calls, so that the
+    /// one instant the change began decides what is due, and a replay of it with the clock showing that instant decides
+    /// the same.
+    /// </summary>
+    public int CompleteDue()
+    {
+        lock (_gate)
+        {
+            using var changing = Changing();
+            return CompleteDueLocked(CurrentTime);
+        }
+    }
+
+    private int CompleteDueLocked(DateTimeOffset now)
+    {
+        var tried = 0;
+        try
+        {
+            // Taken off the due list outside the turn: a completion that fails is not tried again (its turn rolls back).
+            while (_ledger.TakeFirstDue(now) is { } op)
+            {
+                tried++;
+                TurnLocked(op.Completion, () => CompletePending(op, new Completing(op.DueStatus, null, ByMcmItself: true)));
+            }
+        }
+        finally
+        {
+            // Even when one failed: the host re-arms for what is still due.
+            AnnounceDue();
+        }
+
+        return tried;
     }
 
     /// <summary>Puts a request in the pending ledger; with a self-completing behavior, with the time it falls due.</summary>
@@ -98,7 +117,7 @@ public sealed partial class Sandbox
         byte? cause = null)
     {
         var kind = Completions[handler];
-        var now = _time.GetUtcNow();
+        var now = CurrentTime;
         var selfCompletes = behavior is { Mode: BehaviorMode.Pend, CompleteAfter: not null };
         var op = new PendingOperation(_handles.Next(HandleKind.PendingOperation), handler, keyHandle, kind.Completion, kind.CompletedBy, now)
         {

@@ -42,6 +42,9 @@ public sealed partial class Sandbox
     /// <summary>How deep the changes running now are nested (a completion inside an advance of the clock, say).</summary>
     private int _changing;
 
+    /// <summary>When the change running now (or the last one) began: on the host's clock, its one time throughout.</summary>
+    private DateTimeOffset _changedAt;
+
     public Sandbox(SandboxOptions? options = null, TimeProvider? time = null, string? handleTag = null)
     {
         Options = options ?? new SandboxOptions();
@@ -103,6 +106,18 @@ public sealed partial class Sandbox
     /// </summary>
     public Action? Changed { get; set; }
 
+    /// <summary>
+    /// When the operation <see cref="Changed"/> reports began. On the host's clock every timestamp and due time of one
+    /// operation is this one instant, so an operation replayed with the clock showing it gives the same journal.
+    /// </summary>
+    public DateTimeOffset ChangedAt => _changedAt;
+
+    /// <summary>
+    /// The time an operation reads: on the host's clock, the instant its change began; on a virtual clock, the clock,
+    /// which an advance moves within the operation.
+    /// </summary>
+    private DateTimeOffset CurrentTime => _changing > 0 && _time is not VirtualClock ? _changedAt : _time.GetUtcNow();
+
     /// <summary>Marks an operation that may change the sandbox; disposed (under the lock) when it ends.</summary>
     private ChangeScope Changing() => new(this);
 
@@ -113,7 +128,10 @@ public sealed partial class Sandbox
         public ChangeScope(Sandbox sandbox)
         {
             _sandbox = sandbox;
-            sandbox._changing++;
+            if (sandbox._changing++ == 0)
+            {
+                sandbox._changedAt = sandbox._time.GetUtcNow();
+            }
         }
 
         public void Dispose()
@@ -226,7 +244,7 @@ public sealed partial class Sandbox
 
     private NdisEvent Emit(NdisEvent e)
     {
-        var appended = _journal.Append(e, _time.GetUtcNow());
+        var appended = _journal.Append(e, CurrentTime);
         EventAppended?.Invoke(appended);
         return appended;
     }

@@ -5,7 +5,7 @@ namespace NdisMock.Hubs;
 /// <summary>
 /// The host's one timer per sandbox for the completions its MCM makes by itself: armed on the host's clock for the
 /// sandbox's <see cref="Sandbox.NextDue"/>, re-armed whenever that changes, and firing
-/// <see cref="Sandbox.CompleteDue"/>. A sandbox on a virtual clock needs none: AdvanceClock completes what falls due.
+/// <see cref="Sandbox.CompleteDue()"/>. A sandbox on a virtual clock needs none: AdvanceClock completes what falls due.
 /// </summary>
 public sealed class CompletionTimer : IDisposable
 {
@@ -48,7 +48,7 @@ public sealed class CompletionTimer : IDisposable
     {
         try
         {
-            if (_sandbox.CompleteDue(_time.GetUtcNow()) == 0)
+            if (_sandbox.CompleteDue() == 0)
             {
                 Arm(_sandbox.NextDue);
             }
