@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using NdisMock.Api.AsyncApi;
 using NdisMock.Api.Diagrams;
+using NdisMock.Api.Durability;
 using NdisMock.Api.Observation;
 using NdisMock.Api.Reports;
 using NdisMock.Api.OpenApi;
@@ -29,7 +30,22 @@ public static class NdisMockHost
             .ValidateOnStart();
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
         builder.Services.AddNdisLimits();
-        builder.Services.AddSingleton<SandboxStore>();
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddSingleton<RequestReplayer>();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        if (storage.IsDurable)
+        {
+            builder.Services.AddSingleton(services => new SandboxLog(services.GetRequiredService<IOptions<StorageOptions>>().Value));
+            builder.Services.AddSingleton(services => new DurableSandboxes(
+                services.GetRequiredService<SandboxLog>(), services.GetRequiredService<IOptions<StorageOptions>>().Value,
+                services.GetRequiredService<RequestReplayer>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<DurableSandboxes>>()));
+            builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
+        }
+
+        builder.Services.AddSingleton(services => new SandboxStore(
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<SandboxHostingOptions>>(),
+            services.GetRequiredService<IOptions<OperatorOptions>>(), services.GetRequiredService<IEventFeeds>(),
+            services.GetRequiredService<ILogger<SandboxStore>>(), services.GetService<DurableSandboxes>()));
         builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
         builder.Services.AddNdisHub(Json.Configure);
         builder.Services.AddOptions<EventFeedsOptions>().Configure<IOptions<SandboxHostingOptions>>((feeds, limits) =>
@@ -98,6 +114,10 @@ public static class NdisMockHost
         app.UseRequestBodyLimit();
         app.UseLivePages();
         app.UseMemoryBudget();
+
+        // From here on, the pipeline a sandbox's log is replayed through when it is rebuilt.
+        var store = app.Services.GetRequiredService<SandboxStore>();
+        app.Services.GetRequiredService<RequestReplayer>().CapturePipeline(app);
         app.UseRouting();
 
         // Before the key check, so that a browser's preflight (which carries no key) is answered.
@@ -108,6 +128,14 @@ public static class NdisMockHost
 
         app.UseRateLimiter();
         app.UseSandboxKeys();
+        if (store.Durable is { } durable)
+        {
+            durable.UseDurableAnswers(app, store);
+
+            // Every sandbox in storage is rebuilt once the pipeline exists; until then a request rebuilds its own first.
+            app.Lifetime.ApplicationStarted.Register(() => _ = store.LoadAllAsync());
+        }
+
         app.UseSwagger();
         if (operatorOptions.SwaggerUi)
         {

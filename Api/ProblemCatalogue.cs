@@ -57,6 +57,12 @@ internal static class ProblemCatalogue
             $"This instance uses more than its memory budget of {budgetBytes / (1024 * 1024)} MiB (Limits__MemoryBudgetMiB), so it takes no new work now. Reads and deletes still work; retry later.",
             Limit("MemoryBudgetMiB", ("maximum", budgetBytes / (1024 * 1024)), ("retryAfterSeconds", 5L)));
 
+    /// <summary>Durable storage (Redis) did not answer: the sandbox cannot be read or changed now, and nothing was lost (send Retry-After with it).</summary>
+    public static ProblemHttpResult StorageUnavailable() =>
+        Make(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
+            "This instance keeps its sandboxes in Redis (Storage__Redis), which did not answer in time. The operation was not kept and the sandbox is unchanged in storage; retry later.",
+            Limit("Storage", ("retryAfterSeconds", 2L)));
+
     public static ProblemHttpResult BodyTooLarge(long length, long maximum) =>
         Make(StatusCodes.Status413PayloadTooLarge, "Request body too large",
             $"The body is {length} bytes; this instance accepts at most {maximum} (Sandboxes__MaxRequestBodySize).",

@@ -33,6 +33,14 @@ internal static class SandboxAccess
 
     private static async Task Admit(HttpContext http, RequestDelegate next, SandboxStore store, ILogger log)
     {
+        if (Durability.RequestReplayer.ReplayedFor(http) is { } replayed)
+        {
+            // A request of a sandbox's log, run again on its rebuild: it was admitted when it was sent.
+            http.Items[ItemKey] = replayed;
+            await next(http);
+            return;
+        }
+
         var metadata = http.GetEndpoint()?.Metadata;
         if (metadata?.GetMetadata<OperatorRequired>() is not null)
         {
@@ -53,7 +61,17 @@ internal static class SandboxAccess
         }
 
         var id = http.GetRouteValue("sandboxId") as string ?? "";
-        var entry = store.Find(id);
+        SandboxEntry? entry;
+        try
+        {
+            entry = await store.FindAsync(id);
+        }
+        catch (StorageUnavailableException)
+        {
+            await ProblemCatalogue.StorageUnavailable().WithRetryAfter(http.Response).ExecuteAsync(http);
+            return;
+        }
+
         var asOperator = metadata.GetMetadata<OperatorAllowed>() is not null && store.OperatorKeyMatches(http.Request.Headers[OperatorHeader]);
         var refusal = entry is null ? ProblemCatalogue.UnknownSandbox(id)
             : asOperator ? null
@@ -88,6 +106,9 @@ internal static class SandboxAccess
         var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
         return ProblemCatalogue.SandboxAllowanceSpent(seconds).WithRetryAfter(http.Response).ExecuteAsync(http);
     }
+
+    /// <summary>The sandbox the key check admitted this request to, if any.</summary>
+    public static SandboxEntry? TryGetSandbox(HttpContext http) => http.Items.TryGetValue(ItemKey, out var entry) ? entry as SandboxEntry : null;
 
     /// <summary>The sandbox the key check admitted this request to.</summary>
     public static SandboxEntry Sandbox(this HttpContext http) =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using NdisMock.Api.Durability;
 using NdisMock.Domain;
 using NdisMock.Hubs;
 
@@ -25,13 +26,19 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     public Sandbox Sandbox { get; } = sandbox;
 
     /// <summary>The host's timer for the completions the sandbox's MCM makes by itself; none on a virtual clock.</summary>
-    public CompletionTimer? Completions { get; init; }
+    public CompletionTimer? Completions { get; set; }
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
     public void Touch(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
+
+    /// <summary>While its log is replayed: what it does then is not logged again.</summary>
+    internal bool Replaying { get; set; }
+
+    /// <summary>The last use written to durable storage (a read is not logged, so its use is kept now and then).</summary>
+    internal DateTimeOffset LastPersistedUse { get; set; }
 
     /// <summary>Long-polls open on this sandbox now.</summary>
     public int Waits => Volatile.Read(ref _waits);
@@ -93,13 +100,19 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     private readonly ILogger<SandboxStore> _log;
     private readonly ITimer _eviction;
     private readonly Lock _creating = new();
+    private readonly DurableSandboxes? _durable;
 
-    public SandboxStore(TimeProvider time, IOptions<SandboxHostingOptions> limits, IOptions<OperatorOptions> operatorOptions, IEventFeeds feeds, ILogger<SandboxStore> log)
+    /// <summary>Sandboxes being rebuilt from their logs, so that concurrent requests for one share its rebuild.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task<SandboxEntry?>>> _loading = new(StringComparer.Ordinal);
+
+    public SandboxStore(TimeProvider time, IOptions<SandboxHostingOptions> limits, IOptions<OperatorOptions> operatorOptions, IEventFeeds feeds, ILogger<SandboxStore> log,
+        DurableSandboxes? durable = null)
     {
         _time = time;
         _limits = limits.Value;
         _feeds = feeds;
         _log = log;
+        _durable = durable;
         _operatorKeyHash = string.IsNullOrEmpty(operatorOptions.Value.Key) ? null : Hash(operatorOptions.Value.Key);
         _eviction = time.CreateTimer(_ => EvictExpired(), null, _limits.EvictionInterval, _limits.EvictionInterval);
     }
@@ -111,6 +124,9 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     public SandboxHostingOptions Limits => _limits;
 
     public bool HasOperator => _operatorKeyHash is not null;
+
+    /// <summary>The durable storage, when Storage__Redis is set.</summary>
+    public DurableSandboxes? Durable => _durable;
 
     /// <summary>A new sandbox and its key, or null when the instance already holds its maximum.</summary>
     public (SandboxEntry Entry, string Key)? Create(SandboxOptions options)
@@ -128,12 +144,8 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         };
         var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var sandbox = new Sandbox(options, _time);
-        var entry = new SandboxEntry(id, Hash(key), sandbox, _time.GetUtcNow(),
-            new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time))
-        {
-            Completions = CompletionTimer.For(sandbox, _time, e => LogCompletionFailed(_log, id, e)),
-        };
+        var keyHash = Hash(key);
+        var entry = NewEntry(id, keyHash, new Sandbox(options, _time), _time.GetUtcNow());
         lock (_creating)
         {
             if (_sandboxes.Count >= _limits.MaxSandboxes)
@@ -149,9 +161,133 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
             _sandboxes[id] = entry;
         }
 
+        _durable?.Created(entry, keyHash, _limits.TimeToLive);
         LogCreated(id, options.Profile.Name, options.Duties, options.Strictness);
         return (entry, key);
     }
+
+    /// <summary>An entry for a sandbox, its timer armed and (when durable) its operations logged from now on.</summary>
+    private SandboxEntry NewEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt)
+    {
+        var entry = UnarmedEntry(id, keyHash, sandbox, createdAt);
+        Arm(entry);
+        return entry;
+    }
+
+    /// <summary>An entry without its timer yet: a rebuild arms it once the log is replayed, or it would fire amid the replay.</summary>
+    private SandboxEntry UnarmedEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt)
+    {
+        var entry = new SandboxEntry(id, keyHash, sandbox, createdAt, new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time));
+        _durable?.Attach(entry, _limits.TimeToLive, Lose);
+        return entry;
+    }
+
+    private void Arm(SandboxEntry entry) => entry.Completions = CompletionTimer.For(entry.Sandbox, _time, e => LogCompletionFailed(_log, entry.Id, e));
+
+    /// <summary>
+    /// The sandbox, from memory or (when durable) rebuilt from its log; null when there is no such sandbox. Throws
+    /// <see cref="StorageUnavailableException"/> when the sandbox is not in memory and storage does not answer.
+    /// </summary>
+    public ValueTask<SandboxEntry?> FindAsync(string id)
+    {
+        var entry = Find(id);
+        return entry is not null || _durable is null || !IsSandboxId(id) ? ValueTask.FromResult(entry) : new(LoadAsync(id));
+    }
+
+    /// <summary>Rebuilds every sandbox in storage (at start): the ones whose time to live has passed are forgotten instead.</summary>
+    public async Task LoadAllAsync()
+    {
+        if (_durable is null)
+        {
+            return;
+        }
+
+        foreach (var id in await _durable.Log.IdsAsync())
+        {
+            try
+            {
+                await LoadAsync(id);
+            }
+            catch (StorageUnavailableException e)
+            {
+                LogLoadFailed(_log, id, e);
+            }
+        }
+    }
+
+    private async Task<SandboxEntry?> LoadAsync(string id)
+    {
+        var loading = _loading.GetOrAdd(id, i => new Lazy<Task<SandboxEntry?>>(() => RebuildAsync(i)));
+        try
+        {
+            return await loading.Value;
+        }
+        finally
+        {
+            _loading.TryRemove(new KeyValuePair<string, Lazy<Task<SandboxEntry?>>>(id, loading));
+        }
+    }
+
+    private async Task<SandboxEntry?> RebuildAsync(string id)
+    {
+        var durable = _durable!;
+        (IReadOnlyList<LogRecord> Records, DateTimeOffset? LastUsed)? stored;
+        try
+        {
+            stored = await durable.Log.ReadAsync(id);
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            throw new StorageUnavailableException(e);
+        }
+
+        if (stored is not var (records, lastUsed) || records.Count == 0 || records[0].Kind != LogRecordKind.Created)
+        {
+            return null;
+        }
+
+        if (_sandboxes.TryGetValue(id, out var present))
+        {
+            return present;
+        }
+
+        var entry = await durable.RebuildAsync(records, lastUsed, UnarmedEntry);
+        if (IsExpired(entry, _time.GetUtcNow()))
+        {
+            durable.Removed(id);
+            LogRemoved(id, "expired while the instance was down");
+            return null;
+        }
+
+        lock (_creating)
+        {
+            if (!_sandboxes.TryAdd(id, entry))
+            {
+                return _sandboxes.GetValueOrDefault(id);
+            }
+        }
+
+        // What fell due while the instance was down completes now, logged as the timer's like any other.
+        Arm(entry);
+        return entry;
+    }
+
+    /// <summary>
+    /// Drops a sandbox whose last operation could not be written: it is ahead of its log now, so it is rebuilt from the
+    /// log (every answered operation) on its next request. Its subscribers are told to resubscribe.
+    /// </summary>
+    public void Lose(SandboxEntry entry)
+    {
+        if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
+        {
+            entry.Completions?.Dispose();
+            entry.Sandbox.Changed = null;
+            _feeds.SandboxRemoved(entry.Id, "StorageUnavailable");
+            LogRemoved(entry.Id, "unwritten to storage, rebuilt from its log on its next request");
+        }
+    }
+
+    private static bool IsSandboxId(string id) => id.Length == 20 && id.StartsWith("sbx-", StringComparison.Ordinal);
 
     /// <summary>The sandbox, unless it does not exist or has expired (then it is evicted on the spot).</summary>
     public SandboxEntry? Find(string id)
@@ -178,6 +314,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         }
 
         removed.Completions?.Dispose();
+        _durable?.Removed(id);
         _feeds.SandboxRemoved(id, "SandboxDeleted");
         LogRemoved(id, "deleted");
         return true;
@@ -217,7 +354,12 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     public bool IsHosted(string sandboxId, Sandbox sandbox) =>
         _sandboxes.TryGetValue(sandboxId, out var entry) && ReferenceEquals(entry.Sandbox, sandbox);
 
-    public void Touch(SandboxEntry entry) => entry.Touch(_time.GetUtcNow());
+    public void Touch(SandboxEntry entry)
+    {
+        var now = _time.GetUtcNow();
+        entry.Touch(now);
+        _durable?.Touched(entry, now, _limits.TimeToLive);
+    }
 
     public void Dispose() => _eviction.Dispose();
 
@@ -257,6 +399,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
         {
             entry.Completions?.Dispose();
+            _durable?.Removed(entry.Id);
             _feeds.SandboxRemoved(entry.Id, "SandboxExpired");
             LogRemoved(entry.Id, reason);
         }
@@ -268,6 +411,12 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     [LoggerMessage(LogLevel.Error, "Sandbox {SandboxId}: a completion the MCM makes by itself failed and was rolled back; the request stays pending for CompletePendingOperation")]
     private static partial void LogCompletionFailed(ILogger logger, string sandboxId, Exception exception);
 
+    [LoggerMessage(LogLevel.Error, "Sandbox {SandboxId} could not be read from storage at start; it is read again on its next request")]
+    private static partial void LogLoadFailed(ILogger logger, string sandboxId, Exception exception);
+
     [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId} removed: {Reason}")]
     private partial void LogRemoved(string sandboxId, string reason);
 }
+
+/// <summary>Durable storage did not answer, so whether a sandbox exists cannot be told: a 503, never a 404.</summary>
+internal sealed class StorageUnavailableException(Exception inner) : Exception("Durable storage (Redis) did not answer.", inner);

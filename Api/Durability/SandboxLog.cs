@@ -1,0 +1,115 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace NdisMock.Api.Durability;
+
+/// <summary>
+/// Each sandbox's log in Redis: a list per sandbox (<c>{prefix}:sandbox:{id}:log</c>, one JSON entry per operation), a
+/// set of the ids (<c>{prefix}:sandboxes</c>) and the time it was last used. Appends are issued in the order the sandbox
+/// ran its operations (under its lock) on the one multiplexed connection, which Redis executes in that order; each
+/// answer waits for its own append, and Redis confirms them in order, so no answered operation is ever missing from the
+/// log while a later one is there.
+/// </summary>
+internal sealed class SandboxLog : IDisposable
+{
+    private readonly Lazy<ConnectionMultiplexer> _redis;
+    private readonly string _prefix;
+
+    public SandboxLog(StorageOptions options)
+    {
+        _prefix = options.KeyPrefix;
+        var configuration = ConfigurationOptions.Parse(options.Redis!);
+
+        // Started without Redis (or with Redis restarting), the node keeps trying instead of failing to start.
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = (int)options.WriteTimeout.TotalMilliseconds;
+        configuration.SyncTimeout = (int)options.WriteTimeout.TotalMilliseconds;
+        configuration.AsyncTimeout = (int)options.WriteTimeout.TotalMilliseconds;
+        configuration.ClientName = "ndismock";
+        Endpoint = options.Redis!;
+        _redis = new(() => ConnectionMultiplexer.Connect(configuration));
+    }
+
+    /// <summary>The Redis configured (host:port), for the readiness report.</summary>
+    public string Endpoint { get; }
+
+    public ConnectionMultiplexer Connection => _redis.Value;
+
+    private IDatabase Db => _redis.Value.GetDatabase();
+
+    private RedisKey Ids => _prefix + ":sandboxes";
+
+    private RedisKey LogOf(string id) => $"{_prefix}:sandbox:{id}:log";
+
+    private RedisKey UsedOf(string id) => $"{_prefix}:sandbox:{id}:used";
+
+    /// <summary>Appends one entry and keeps the sandbox's keys alive for its time to live. Call in the sandbox's order.</summary>
+    public Task AppendAsync(string id, LogRecord record, TimeSpan timeToLive)
+    {
+        var db = Db;
+        var key = LogOf(id);
+        var json = JsonSerializer.SerializeToUtf8Bytes(record, LogJson.Default.LogRecord);
+        var appended = db.ListRightPushAsync(key, json);
+        _ = db.KeyExpireAsync(key, Expiry(timeToLive), CommandFlags.FireAndForget);
+        if (record.Kind == LogRecordKind.Created)
+        {
+            var listed = db.SetAddAsync(Ids, id);
+            return Task.WhenAll(appended, listed);
+        }
+
+        return appended;
+    }
+
+    /// <summary>Remembers when the sandbox was last used (a read does not append), so its time to live survives a restart.</summary>
+    public Task TouchAsync(string id, DateTimeOffset at, TimeSpan timeToLive)
+    {
+        var db = Db;
+        var expiry = Expiry(timeToLive);
+        _ = db.KeyExpireAsync(LogOf(id), expiry, CommandFlags.FireAndForget);
+        return db.StringSetAsync(UsedOf(id), at.UtcTicks, expiry);
+    }
+
+    public async Task<IReadOnlyList<string>> IdsAsync() => [.. (await Db.SetMembersAsync(Ids)).Select(v => v.ToString())];
+
+    /// <summary>The sandbox's log and when it was last used, or null when there is no such sandbox (never created, deleted, expired).</summary>
+    public async Task<(IReadOnlyList<LogRecord> Records, DateTimeOffset? LastUsed)?> ReadAsync(string id)
+    {
+        var db = Db;
+        var entries = db.ListRangeAsync(LogOf(id));
+        var used = db.StringGetAsync(UsedOf(id));
+        var values = await entries;
+        if (values.Length == 0)
+        {
+            // Expired in Redis (or never there): forget the id too.
+            _ = db.SetRemoveAsync(Ids, id, CommandFlags.FireAndForget);
+            return null;
+        }
+
+        var records = values.Select(v => JsonSerializer.Deserialize((byte[])v!, LogJson.Default.LogRecord)!).ToList();
+        var usedValue = await used;
+        return (records, usedValue.TryParse(out long ticks) ? new DateTimeOffset(ticks, TimeSpan.Zero) : null);
+    }
+
+    public Task DeleteAsync(string id)
+    {
+        var db = Db;
+        var transaction = db.CreateTransaction();
+        _ = transaction.KeyDeleteAsync([LogOf(id), UsedOf(id)]);
+        _ = transaction.SetRemoveAsync(Ids, id);
+        return transaction.ExecuteAsync();
+    }
+
+    /// <summary>How long Redis takes to answer a PING; throws when it does not.</summary>
+    public Task<TimeSpan> PingAsync() => Db.PingAsync();
+
+    public void Dispose()
+    {
+        if (_redis.IsValueCreated)
+        {
+            _redis.Value.Dispose();
+        }
+    }
+
+    /// <summary>Redis forgets a sandbox a while after its time to live, so one nobody deletes does not stay forever.</summary>
+    private static TimeSpan Expiry(TimeSpan timeToLive) => timeToLive + TimeSpan.FromMinutes(5);
+}
