@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every NdisMock test. On a fresh machine it first installs what the tests need beyond the .NET SDK:
-# Debian's chromium (the Swagger UI and live page tests drive it with Playwright) and the Node tools: the JavaScript SignalR client,
+# Debian's chromium (the Swagger UI and live page tests drive it with Playwright), Debian's redis-server (the tests of real
+# processes start their own, Api.Tests/RealProcesses) and the Node tools: the JavaScript SignalR client,
 # Redocly CLI, the AsyncAPI parser and Mermaid (npm ci in Api.Tests/js). Then the solution's tests, then the samples against the freshly packed NdisMock.Testing.
 # Extra arguments go to dotnet test.
 set -euo pipefail
@@ -12,6 +13,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "Installing Debian's redis-server for the tests of real processes..."
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends redis-server >/dev/null
 fi
 
 # npm ci again whenever the lock file changed since the last install (npm keeps its copy in node_modules), so a package added

@@ -1,37 +1,45 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NdisMock.Api.Tests.RealProcesses;
 
 namespace NdisMock.Api.Tests;
 
 /// <summary>
 /// The container, without a Docker engine: publish exactly as the Dockerfile does, start the output with the compose
-/// file's environment, wait until it listens, and run the seed flow over real HTTP.
+/// file's environment (its Redis replaced by a redis-server of the test's own), wait until it listens, and run the seed flow
+/// over real HTTP.
 /// </summary>
 public sealed partial class PublishedAppTests : IAsyncLifetime
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "ndismock-publish-" + Guid.NewGuid().ToString("N"));
-    private Process? _app;
+    private RealProcess? _app;
+    private RedisServer? _redis;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_app is { HasExited: false })
+        try
         {
-            _app.Kill(entireProcessTree: true);
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
         }
-
-        _app?.Dispose();
-        if (Directory.Exists(_output))
+        finally
         {
-            Directory.Delete(_output, recursive: true);
-        }
+            if (_redis is not null)
+            {
+                await _redis.DisposeAsync();
+            }
 
-        return Task.CompletedTask;
+            if (Directory.Exists(_output))
+            {
+                Directory.Delete(_output, recursive: true);
+            }
+        }
     }
 
     [Fact]
@@ -42,28 +50,23 @@ public sealed partial class PublishedAppTests : IAsyncLifetime
         Assert.True(publish.Success, "the Dockerfile has no 'RUN dotnet publish' line");
         var arguments = publish.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         arguments[arguments.IndexOf("-o") + 1] = _output;
-        var (published, log) = await RunAsync("dotnet", ["publish", .. arguments], root, new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
+        var (published, log) = await RealProcess.RunAsync("dotnet", ["publish", .. arguments], root, null, TimeSpan.FromMinutes(5));
         Assert.True(published == 0, $"dotnet publish failed:\n{log}");
 
-        var port = FreePort();
+        var port = RealProcess.FreePort();
         var environment = ComposeEnvironment(await File.ReadAllTextAsync(Path.Combine(root, "docker-compose.yml")));
+        // The compose file's Redis is the service named redis; here it is one of the test's own.
+        Assert.Equal("redis:6379", environment["Storage__Redis"]);
+        _redis = await RedisServer.StartAsync();
+        environment["Storage__Redis"] = _redis.ConnectionString;
         environment["Urls"] = $"http://127.0.0.1:{port}";
         environment["NDISMOCK_HEALTH_URL"] = $"http://127.0.0.1:{port}/health/ready";
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _app = Start("dotnet", [Path.Combine(_output, "NdisMock.Api.dll")], _output, environment, line =>
-        {
-            lines.Enqueue(line);
-            if (line.Contains("Now listening on", StringComparison.Ordinal))
-            {
-                listening.TrySetResult();
-            }
-        });
-        await listening.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        _app = RealProcess.Start("dotnet", [Path.Combine(_output, "NdisMock.Api.dll")], _output, environment);
+        await _app.WaitForLineAsync("Now listening on", TimeSpan.FromSeconds(60));
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
-        var (healthy, probeLog) = await RunAsync("dotnet", [Path.Combine(_output, "NdisMock.Api.dll"), "healthcheck"], _output, environment, TimeSpan.FromSeconds(30));
+        var (healthy, probeLog) = await RealProcess.RunAsync("dotnet", [Path.Combine(_output, "NdisMock.Api.dll"), "healthcheck"], _output, environment, TimeSpan.FromSeconds(30));
         Assert.True(healthy == 0, $"the HEALTHCHECK command failed: {probeLog}");
         foreach (var page in new[] { "/", "/sandbox.html", "/sandbox.js", "/lib/signalr/signalr.min.js" })
         {
@@ -84,6 +87,7 @@ public sealed partial class PublishedAppTests : IAsyncLifetime
 
         var callback = Assert.Single(events)!;
         Assert.Equal(("smoke-vc", (string?)closed["pendingOperationId"]), ((string?)callback["protocolVcContext"], (string?)callback["pendingOperationId"]));
+        var lines = _app.Lines;
         Assert.Contains(lines, l => l.Contains("\"SandboxId\":\"" + (string)sandbox["id"]!, StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains((string)sandbox["key"]!, StringComparison.Ordinal));
     }
@@ -95,14 +99,18 @@ public sealed partial class PublishedAppTests : IAsyncLifetime
         return JsonNode.Parse(text)!;
     }
 
-    /// <summary>The environment of the compose service, with ${NAME:-default} resolved to its default.</summary>
+    /// <summary>
+    /// The environment every NdisMock service of the compose file shares (the extension field x-ndismock-environment), with
+    /// ${NAME:-default} resolved to its default.
+    /// </summary>
     private static Dictionary<string, string> ComposeEnvironment(string compose)
     {
+        Assert.Contains("environment: *ndismock-environment", compose, StringComparison.Ordinal);
         var environment = new Dictionary<string, string>();
         var inEnvironment = false;
         foreach (var line in compose.Split('\n'))
         {
-            if (line.Trim() == "environment:")
+            if (line.StartsWith("x-ndismock-environment:", StringComparison.Ordinal))
             {
                 inEnvironment = true;
                 continue;
@@ -119,56 +127,14 @@ public sealed partial class PublishedAppTests : IAsyncLifetime
             }
         }
 
-        Assert.True(environment.ContainsKey("Sandboxes__TimeToLive"), "the compose file's environment was not found");
+        Assert.True(environment.ContainsKey("Sandboxes__TimeToLive"), "the compose file's x-ndismock-environment was not found");
         return environment;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static Process Start(string file, string[] arguments, string directory, Dictionary<string, string> environment, Action<string> onLine)
-    {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => onLine(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => onLine(e.Data ?? "");
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task<(int ExitCode, string Log)> RunAsync(string file, string[] arguments, string directory, Dictionary<string, string> environment, TimeSpan limit)
-    {
-        var log = new System.Text.StringBuilder();
-        using var process = Start(file, arguments, directory, environment, line =>
-        {
-            lock (log)
-            {
-                log.AppendLine(line);
-            }
-        });
-        using var timeout = new CancellationTokenSource(limit);
-        await process.WaitForExitAsync(timeout.Token);
-        lock (log)
-        {
-            return (process.ExitCode, log.ToString());
-        }
     }
 
     [GeneratedRegex(@"RUN dotnet publish (.+)")]
     private static partial Regex DockerfilePublish();
 
-    [GeneratedRegex(@"^\s{6}([A-Za-z_][A-Za-z0-9_]*):\s*""?([^""]*)""?\s*$")]
+    [GeneratedRegex(@"^\s{2}([A-Za-z_][A-Za-z0-9_]*):\s*""?([^""]*)""?\s*$")]
     private static partial Regex ComposeEntry();
 
     [GeneratedRegex(@"\$\{[A-Za-z_][A-Za-z0-9_]*:-([^}]*)\}")]
