@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using NdisMock.Api.Sandboxes;
 
 namespace NdisMock.Api.Durability;
@@ -45,11 +46,20 @@ internal sealed class RequestReplayer(IServiceScopeFactory scopes)
             request.Body = new MemoryStream(body, writable: false);
             request.ContentLength = body.Length;
             request.ContentType = record.ContentType;
+            http.Features.Set<IHttpRequestBodyDetectionFeature>(HasBody.Instance);
         }
 
         http.Response.Body = Stream.Null;
         http.Items[ReplayKey] = entry;
         await pipeline(http);
         return http.Response.StatusCode;
+    }
+
+    /// <summary>Tells the endpoint's body binding that the replayed request has a body, as a server does for one that came with Content-Length.</summary>
+    private sealed class HasBody : IHttpRequestBodyDetectionFeature
+    {
+        public static readonly HasBody Instance = new();
+
+        public bool CanHaveBody => true;
     }
 }
