@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using NdisMock.Api.Sandboxes;
-using NdisMock.Domain;
 using NdisMock.Hubs;
 
 namespace NdisMock.Api.Tests;
@@ -345,14 +344,14 @@ public sealed class LimitsTests
 
     private sealed class DeletingDirectory(SandboxStore store) : ISandboxDirectory
     {
-        public (Sandbox? Sandbox, HubException? Refusal) Open(string sandboxId, string? sandboxKey)
+        public async ValueTask<HubOpening> OpenAsync(string sandboxId, string? sandboxKey)
         {
-            var opened = store.Open(sandboxId, sandboxKey);
+            var opened = await store.OpenAsync(sandboxId, sandboxKey);
             store.Remove(sandboxId);
             return opened;
         }
 
-        public bool IsHosted(string sandboxId, Sandbox sandbox) => store.IsHosted(sandboxId, sandbox);
+        public bool IsHosted(string sandboxId, IJournalSource journal) => store.IsHosted(sandboxId, journal);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +14,7 @@ public interface IEventFeeds
     /// <paramref name="eventNames"/>, only the events of those names (the others are read and skipped). Refused, with
     /// nothing changed, when the connection or the sandbox already has as many subscriptions as allowed.
     /// </summary>
-    HubException? Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null);
+    HubException? Follow(string connectionId, string sandboxId, IJournalSource journal, long afterSequence, IReadOnlySet<EventName>? eventNames = null);
 
     void Unfollow(string connectionId, string sandboxId);
 
@@ -65,9 +64,13 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
     /// <summary>Hub subscriptions following the sandbox now.</summary>
     public int SubscribersOf(string sandboxId) => _subscriptions.Keys.Count(k => k.Sandbox == sandboxId);
 
-    public HubException? Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null)
+    /// <summary>Follows a sandbox of this process.</summary>
+    public HubException? Follow(string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames = null) =>
+        Follow(connectionId, sandboxId, new SandboxJournal(sandbox, sandboxId), afterSequence, eventNames);
+
+    public HubException? Follow(string connectionId, string sandboxId, IJournalSource journal, long afterSequence, IReadOnlySet<EventName>? eventNames = null)
     {
-        var subscription = new Subscription(this, connectionId, sandboxId, sandbox, afterSequence, eventNames);
+        var subscription = new Subscription(this, connectionId, sandboxId, journal, afterSequence, eventNames);
         lock (_following)
         {
             // Replacing this connection's own subscription to the sandbox takes no new slot.
@@ -134,30 +137,20 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
         _subscriptions.Clear();
     }
 
-    private sealed class Subscription(EventFeeds feeds, string connectionId, string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? eventNames)
+    private sealed class Subscription(EventFeeds feeds, string connectionId, string sandboxId, IJournalSource journal, long afterSequence, IReadOnlySet<EventName>? eventNames)
         : IDisposable
     {
-        private readonly Channel<byte> _wake = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly CancellationTokenSource _stop = new();
+        private long _oldestKept = 1;
 
         // The last event read from the journal, delivered or (not named by the subscriber) skipped: the journal is read on
         // from it, so skipped events never count as a gap; and the last event actually sent.
         private long _read = afterSequence;
         private long _delivered = afterSequence;
 
-        public void Start()
-        {
-            // Listen first, then look: an event appended in between wakes the pump, which reads it from the journal.
-            sandbox.EventAppended += OnAppended;
-            _wake.Writer.TryWrite(0);
-            _ = Task.Run(PumpAsync);
-        }
+        public void Start() => _ = Task.Run(PumpAsync);
 
-        public void Dispose()
-        {
-            sandbox.EventAppended -= OnAppended;
-            _stop.Cancel();
-        }
+        public void Dispose() => _stop.Cancel();
 
         /// <summary>Stops after telling the subscriber why.</summary>
         public void End(string reason)
@@ -166,8 +159,6 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
             _ = NotifyEndedAsync(reason);
         }
 
-        private void OnAppended(NdisEvent e) => _wake.Writer.TryWrite(0);
-
         private async Task PumpAsync()
         {
             var client = feeds._hub.Clients.Client(connectionId);
@@ -175,25 +166,38 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
             {
                 while (!_stop.IsCancellationRequested)
                 {
-                    var batch = sandbox.GetEvents(_read, BatchSize);
-                    if (batch.Count == 0)
+                    // Waits in the journal's host until there is an event after the last one read.
+                    var batch = await journal.ReadAsync(_read, BatchSize, _stop.Token);
+                    _oldestKept = batch.OldestSequenceKept;
+                    if (batch.Ended is { } reason)
                     {
-                        await _wake.Reader.ReadAsync(_stop.Token);
+                        feeds._subscriptions.TryRemove(new KeyValuePair<(string, string), Subscription>((connectionId, sandboxId), this));
+                        End(reason);
+                        return;
+                    }
+
+                    if (batch.Events.Count == 0)
+                    {
                         continue;
                     }
 
-                    if (batch[0].Sequence != _read + 1)
+                    if (batch.Events[0].Sequence != _read + 1)
                     {
                         feeds._subscriptions.TryRemove(new KeyValuePair<(string, string), Subscription>((connectionId, sandboxId), this));
                         End("JournalOverrun");
                         return;
                     }
 
-                    foreach (var e in batch)
+                    foreach (var e in batch.Events)
                     {
-                        if (eventNames is null || eventNames.Contains(e.Name))
+                        if (!EnumNames<EventName>.TryParse(e.Name, out var name))
                         {
-                            await client.Deliver(e.Name, NdisEventMessage.From(e, sandboxId));
+                            throw new InvalidDataException($"The journal holds an event this version does not know: {e.Name}.");
+                        }
+
+                        if (eventNames is null || eventNames.Contains(name))
+                        {
+                            await client.Deliver(name, e);
                             _delivered = e.Sequence;
                             Interlocked.Increment(ref feeds._pushed);
                         }
@@ -218,7 +222,7 @@ public sealed class EventFeeds(IHubContext<NdisHub, INdisClient> hub, ILogger<Ev
             try
             {
                 await feeds._hub.Clients.Client(connectionId).SubscriptionEnded(
-                    new SubscriptionEndedMessage(sandboxId, reason, _delivered, sandbox.OldestEventKept));
+                    new SubscriptionEndedMessage(sandboxId, reason, _delivered, _oldestKept));
             }
             catch (Exception ex)
             {

@@ -10,7 +10,7 @@ public static class JournalWaits
 {
     /// <summary>
     /// Waits until the journal holds an event after <paramref name="after"/>, or until <paramref name="timeout"/> has
-    /// passed on <paramref name="time"/>. True when there is such an event.
+    /// passed on <paramref name="time"/> (<see cref="Timeout.InfiniteTimeSpan"/>: until cancelled). True when there is such an event.
     /// </summary>
     public static async Task<bool> WaitForEventAfterAsync(
         this Sandbox sandbox, long after, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken = default)
@@ -35,7 +35,7 @@ public static class JournalWaits
                 return true;
             }
 
-            if (timeout <= TimeSpan.Zero)
+            if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
             {
                 return false;
             }

@@ -23,10 +23,10 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds, Micr
     /// <param name="sandboxId">The sandbox to follow, as CreateSandbox returned it.</param>
     /// <param name="sandboxKey">Its key, as CreateSandbox returned it.</param>
     /// <param name="afterSequence">The last sequence already seen: 0 for the whole journal, at most the newest sequence.</param>
-    public SubscriptionInfo Subscribe(string sandboxId, string sandboxKey, long afterSequence)
+    public async Task<SubscriptionInfo> Subscribe(string sandboxId, string sandboxKey, long afterSequence)
     {
-        var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
-        Follow(sandboxId, sandbox, afterSequence, null);
+        var (journal, info) = await OpenAsync(sandboxId, sandboxKey, afterSequence);
+        Follow(sandboxId, journal, afterSequence, null);
         return info;
     }
 
@@ -41,10 +41,10 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds, Micr
     /// <param name="sandboxKey">Its key, as CreateSandbox returned it.</param>
     /// <param name="afterSequence">The last sequence already seen: 0 for the whole journal, at most the newest sequence.</param>
     /// <param name="eventNames">The event names to be sent, e.g. ["ProtocolClCloseCallComplete"].</param>
-    public SubscriptionInfo SubscribeToEvents(string sandboxId, string sandboxKey, long afterSequence, string[] eventNames)
+    public async Task<SubscriptionInfo> SubscribeToEvents(string sandboxId, string sandboxKey, long afterSequence, string[] eventNames)
     {
-        var (sandbox, info) = Open(sandboxId, sandboxKey, afterSequence);
-        Follow(sandboxId, sandbox, afterSequence, ParseNames(eventNames));
+        var (journal, info) = await OpenAsync(sandboxId, sandboxKey, afterSequence);
+        Follow(sandboxId, journal, afterSequence, ParseNames(eventNames));
         return info;
     }
 
@@ -62,30 +62,30 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds, Micr
     /// Follows the sandbox, unless a limit refuses. A sandbox deleted between its Open and the Follow (its removal
     /// did not see this subscription) is ended here, so every subscription ends with SubscriptionEnded.
     /// </summary>
-    private void Follow(string sandboxId, Sandbox sandbox, long afterSequence, IReadOnlySet<EventName>? names)
+    private void Follow(string sandboxId, IJournalSource journal, long afterSequence, IReadOnlySet<EventName>? names)
     {
-        if (feeds.Follow(Context.ConnectionId, sandboxId, sandbox, afterSequence, names) is { } refusal)
+        if (feeds.Follow(Context.ConnectionId, sandboxId, journal, afterSequence, names) is { } refusal)
         {
             throw refusal;
         }
 
-        if (!sandboxes.IsHosted(sandboxId, sandbox))
+        if (!sandboxes.IsHosted(sandboxId, journal))
         {
             feeds.SandboxRemoved(sandboxId, "SandboxDeleted");
         }
     }
 
     /// <summary>The sandbox, once the key and then the sequence have been checked.</summary>
-    private (Sandbox Sandbox, SubscriptionInfo Info) Open(string sandboxId, string sandboxKey, long afterSequence)
+    private async Task<(IJournalSource Journal, SubscriptionInfo Info)> OpenAsync(string sandboxId, string sandboxKey, long afterSequence)
     {
-        var (sandbox, refusal) = sandboxes.Open(sandboxId, sandboxKey);
-        if (sandbox is null)
+        var opening = await sandboxes.OpenAsync(sandboxId, sandboxKey);
+        if (opening.Journal is not { } journal)
         {
-            throw refusal ?? HubRefusal.Create("UnknownSandbox", "There is no such sandbox.");
+            throw opening.Refusal ?? HubRefusal.Create("UnknownSandbox", "There is no such sandbox.");
         }
 
-        var oldest = sandbox.OldestEventKept;
-        var last = sandbox.LastSequence;
+        var oldest = opening.OldestSequenceKept;
+        var last = opening.LastSequence;
         if (afterSequence < 0 || afterSequence > last)
         {
             throw HubRefusal.Create("BadSequence", $"afterSequence must be between 0 and the newest sequence, {last}; it was {afterSequence}.");
@@ -104,7 +104,7 @@ public sealed class NdisHub(ISandboxDirectory sandboxes, IEventFeeds feeds, Micr
                 $"Subscribing after {afterSequence} would replay {last - afterSequence} events; one Subscribe replays at most {replay} (Sandboxes__MaxReplayPerSubscribe). Read older events with GetEvents, then subscribe after {last - replay} or later.");
         }
 
-        return (sandbox, new SubscriptionInfo(sandboxId, last, oldest));
+        return (journal, new SubscriptionInfo(sandboxId, last, oldest));
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 
     public Sandbox Sandbox { get; } = sandbox;
 
+    /// <summary>Its journal as hub subscriptions read it.</summary>
+    public SandboxJournal Journal { get; } = new(sandbox, id);
+
     /// <summary>The host's timer for the completions the sandbox's MCM makes by itself; none on a virtual clock.</summary>
     public CompletionTimer? Completions { get; set; }
 
@@ -322,37 +325,58 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
 
     public bool OperatorKeyMatches(string? key) => _operatorKeyHash is not null && HashMatches(key, _operatorKeyHash);
 
-    public (Sandbox? Sandbox, HubException? Refusal) Open(string sandboxId, string? sandboxKey)
+    public async ValueTask<HubOpening> OpenAsync(string sandboxId, string? sandboxKey)
     {
         // The refusals never repeat what was sent: a key passed as the id must not come back in a message anyone logs.
-        var entry = sandboxId is null ? null : Find(sandboxId);
+        SandboxEntry? entry;
+        try
+        {
+            entry = sandboxId is null ? null : await FindAsync(sandboxId);
+        }
+        catch (StorageUnavailableException)
+        {
+            return HubOpening.Refused(HubRefusal.Create("StorageUnavailable", "The sandbox's storage (Redis) does not answer now; subscribe again later."));
+        }
+
+        if (Admit(entry, sandboxKey) is { } refusal)
+        {
+            return HubOpening.Refused(refusal);
+        }
+
+        var sandbox = entry!.Sandbox;
+        return new HubOpening(entry.Journal, sandbox.OldestEventKept, sandbox.LastSequence, null);
+    }
+
+    /// <summary>Checks a subscriber's key and spends one request of the sandbox's allowance; the refusal, or null when admitted.</summary>
+    public HubException? Admit(SandboxEntry? entry, string? sandboxKey)
+    {
         if (entry is null)
         {
-            return (null, HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key."));
+            return HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key.");
         }
 
         if (string.IsNullOrEmpty(sandboxKey))
         {
-            return (null, HubRefusal.Create("KeyRequired", "The sandbox key is required."));
+            return HubRefusal.Create("KeyRequired", "The sandbox key is required.");
         }
 
         if (!entry.KeyMatches(sandboxKey))
         {
-            return (null, HubRefusal.Create("WrongKey", $"That is not the key of sandbox {entry.Id}."));
+            return HubRefusal.Create("WrongKey", $"That is not the key of sandbox {entry.Id}.");
         }
 
         if (!entry.Allowance.TryTake(out var retryAfter))
         {
-            return (null, HubRefusal.Create("AllowanceSpent",
-                $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); hub calls spend it too. Retry after {Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds))} s."));
+            return HubRefusal.Create("AllowanceSpent",
+                $"This sandbox has used its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod); hub calls spend it too. Retry after {Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds))} s.");
         }
 
-        entry.Touch(_time.GetUtcNow());
-        return (entry.Sandbox, null);
+        Touch(entry);
+        return null;
     }
 
-    public bool IsHosted(string sandboxId, Sandbox sandbox) =>
-        _sandboxes.TryGetValue(sandboxId, out var entry) && ReferenceEquals(entry.Sandbox, sandbox);
+    public bool IsHosted(string sandboxId, IJournalSource journal) =>
+        _sandboxes.TryGetValue(sandboxId, out var entry) && ReferenceEquals(entry.Journal, journal);
 
     public void Touch(SandboxEntry entry)
     {
