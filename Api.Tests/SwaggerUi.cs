@@ -29,7 +29,7 @@ public sealed partial class SwaggerUi(IPage page)
             }
         }
 
-        void OnFailed(object? sender, IRequest request) => seen.Enqueue($"request failed: {request.Url} ({request.Failure})");
+        void OnFailed(object? sender, Microsoft.Playwright.IRequest request) => seen.Enqueue($"request failed: {request.Url} ({request.Failure})");
         void OnResponse(object? sender, IResponse response)
         {
             if (response.Status >= 400)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using NdisMock.Api.AsyncApi;
+using NdisMock.Api.Cluster;
 using NdisMock.Api.Diagrams;
 using NdisMock.Api.Durability;
 using NdisMock.Api.Observation;
@@ -42,11 +43,18 @@ public static class NdisMockHost
             builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         }
 
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         builder.Services.AddSingleton(services => new SandboxStore(
             services.GetRequiredService<TimeProvider>(), services.GetRequiredService<IOptions<SandboxHostingOptions>>(),
             services.GetRequiredService<IOptions<OperatorOptions>>(), services.GetRequiredService<IEventFeeds>(),
             services.GetRequiredService<ILogger<SandboxStore>>(), services.GetService<DurableSandboxes>()));
         builder.Services.AddSingleton<ISandboxDirectory>(services => services.GetRequiredService<SandboxStore>());
+        if (cluster.Enabled)
+        {
+            builder.AddNdisCluster(storage, cluster,
+                builder.Configuration.GetSection(SandboxHostingOptions.Section).Get<SandboxHostingOptions>()?.TimeToLive ?? new SandboxHostingOptions().TimeToLive);
+        }
+
         builder.Services.AddNdisHub(Json.Configure);
         builder.Services.AddOptions<EventFeedsOptions>().Configure<IOptions<SandboxHostingOptions>>((feeds, limits) =>
         {
@@ -102,6 +110,12 @@ public static class NdisMockHost
             app.UseForwardedHeaders();
         }
 
+        // In a cluster a request for a sandbox goes to its grain, which runs it through the rest of this pipeline on its node.
+        if (cluster.Enabled)
+        {
+            app.Services.GetRequiredService<ClusterForwarding>().UseClusterForwarding(app);
+        }
+
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // A request the framework could not read is the caller's mistake, answered with a 400 problem: not an error to log.
@@ -132,8 +146,12 @@ public static class NdisMockHost
         {
             durable.UseDurableAnswers(app, store);
 
-            // Every sandbox in storage is rebuilt once the pipeline exists; until then a request rebuilds its own first.
-            app.Lifetime.ApplicationStarted.Register(() => _ = store.LoadAllAsync());
+            // A single durable node rebuilds every sandbox in storage once the pipeline exists (until then a request
+            // rebuilds its own first); in a cluster each sandbox is rebuilt where its grain is activated.
+            if (!cluster.Enabled)
+            {
+                app.Lifetime.ApplicationStarted.Register(() => _ = store.LoadAllAsync());
+            }
         }
 
         app.UseSwagger();

@@ -63,6 +63,14 @@ internal static class ProblemCatalogue
             "This instance keeps its sandboxes in Redis (Storage__Redis), which did not answer in time. The operation was not kept and the sandbox is unchanged in storage; retry later.",
             Limit("Storage", ("retryAfterSeconds", 2L)));
 
+    /// <summary>In a cluster: the node hosting the sandbox went away while the request was on its way there (send Retry-After with it).</summary>
+    public static ProblemHttpResult SandboxNodeLost(bool read) =>
+        Make(StatusCodes.Status503ServiceUnavailable, "Sandbox node lost",
+            read
+                ? "The node hosting this sandbox went away and the sandbox did not come back on another node in time. Nothing was changed; retry."
+                : "The node hosting this sandbox went away while the request was on its way there: it may or may not have been made. The sandbox comes back on another node within seconds, as every answered operation left it; read it (GetEvents) before retrying.",
+            Limit("Cluster", ("retryAfterSeconds", 1L)));
+
     public static ProblemHttpResult BodyTooLarge(long length, long maximum) =>
         Make(StatusCodes.Status413PayloadTooLarge, "Request body too large",
             $"The body is {length} bytes; this instance accepts at most {maximum} (Sandboxes__MaxRequestBodySize).",

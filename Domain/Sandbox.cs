@@ -58,8 +58,15 @@ public sealed partial class Sandbox
         _network = new Network(Options.Profile, undo: _undo);
         _journal = new Journal(Options.JournalCapacity) { Undo = _undo };
         _handles = new HandleIssuer(handleTag ?? HandleIssuer.NewTag());
+
+        // The adapter's registrations happen at one instant, the sandbox's creation, like every other operation.
+        using var creating = Changing();
+        CreatedAt = _changedAt;
         RegisterAddressFamilies();
     }
+
+    /// <summary>When the sandbox was created: the time of its first events.</summary>
+    public DateTimeOffset CreatedAt { get; }
 
     public SandboxOptions Options { get; }
 

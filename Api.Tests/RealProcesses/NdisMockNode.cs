@@ -61,6 +61,9 @@ public sealed class NdisMockNode : IAsyncDisposable
         return new NdisMockNode(port, process);
     }
 
+    /// <summary>Completes once the node has logged a line containing <paramref name="text"/> (before or after the call).</summary>
+    public Task WaitForLogAsync(string text, TimeSpan timeout) => _process.WaitForLineAsync(text, timeout);
+
     /// <summary>An HTTP client of this node.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 

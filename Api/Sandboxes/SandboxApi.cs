@@ -149,7 +149,7 @@ internal static class SandboxApi
             : ProblemCatalogue.RouteLimitReached(scope.Sandbox.Options.MaxRoutes);
     }
 
-    private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store)
+    private static Results<Created<SandboxCreatedResponse>, ValidationProblem, ProblemHttpResult> Create(CreateSandboxRequest? request, SandboxStore store, HttpContext http)
     {
         var profile = request?.Profile is null ? AdapterProfile.AtmOc3 : AdapterProfile.Find(request.Profile);
         if (profile is null)
@@ -168,7 +168,8 @@ internal static class SandboxApi
             VirtualClock = request?.Clock == SandboxClock.Virtual,
             AlwaysPend = request?.AlwaysPend ?? false,
         };
-        if (store.Create(options) is not var (entry, key))
+        // In a cluster the node that received the request picked the id, and this node hosts the sandbox's grain.
+        if (store.Create(options, Cluster.ClusterForwarding.AssignedId(http)) is not var (entry, key))
         {
             return ProblemCatalogue.SandboxLimitReached(store.Limits.MaxSandboxes);
         }

@@ -25,6 +25,13 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 
     public Sandbox Sandbox { get; } = sandbox;
 
+    private readonly CancellationTokenSource _gone = new();
+
+    /// <summary>Cancelled once the sandbox leaves this process (deleted, expired, unloaded): a read waiting on it stops.</summary>
+    public CancellationToken Gone => _gone.Token;
+
+    internal void MarkGone() => _gone.Cancel();
+
     /// <summary>Its journal as hub subscriptions read it.</summary>
     public SandboxJournal Journal { get; } = new(sandbox, id);
 
@@ -132,7 +139,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     public DurableSandboxes? Durable => _durable;
 
     /// <summary>A new sandbox and its key, or null when the instance already holds its maximum.</summary>
-    public (SandboxEntry Entry, string Key)? Create(SandboxOptions options)
+    public (SandboxEntry Entry, string Key)? Create(SandboxOptions options, string? id = null)
     {
         options = options with
         {
@@ -145,10 +152,11 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
             MaxParties = _limits.MaxPartiesPerSandbox,
             MaxRoutes = _limits.MaxRoutesPerSandbox,
         };
-        var id = "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        id ??= NewId();
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var keyHash = Hash(key);
-        var entry = NewEntry(id, keyHash, new Sandbox(options, _time), _time.GetUtcNow());
+        var sandbox = new Sandbox(options, _time);
+        var entry = NewEntry(id, keyHash, sandbox, sandbox.CreatedAt);
         lock (_creating)
         {
             if (_sandboxes.Count >= _limits.MaxSandboxes)
@@ -283,14 +291,39 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     {
         if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
         {
-            entry.Completions?.Dispose();
-            entry.Sandbox.Changed = null;
+            Release(entry);
             _feeds.SandboxRemoved(entry.Id, "StorageUnavailable");
             LogRemoved(entry.Id, "unwritten to storage, rebuilt from its log on its next request");
         }
     }
 
-    private static bool IsSandboxId(string id) => id.Length == 20 && id.StartsWith("sbx-", StringComparison.Ordinal);
+    /// <summary>A new sandbox id: sbx- and 64 random bits in hex.</summary>
+    public static string NewId() => "sbx-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
+    /// <summary>Whether the text is shaped like a sandbox id, so nothing else is looked up in storage or sent to a grain.</summary>
+    public static bool IsSandboxId(string id) =>
+        id.Length == 20 && id.StartsWith("sbx-", StringComparison.Ordinal) && id.AsSpan(4).IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>
+    /// Lets go of a sandbox this node no longer hosts (its grain moved or was deactivated), keeping it in storage: the
+    /// node that hosts it next rebuilds it from there.
+    /// </summary>
+    public void Unload(string id)
+    {
+        if (_sandboxes.TryRemove(id, out var entry))
+        {
+            Release(entry);
+            LogRemoved(id, "unloaded: hosted by its grain elsewhere from now on");
+        }
+    }
+
+    /// <summary>Stops what a sandbox leaving this process keeps running: its timer, its log, waiting reads.</summary>
+    private static void Release(SandboxEntry entry)
+    {
+        entry.Completions?.Dispose();
+        entry.Sandbox.Changed = null;
+        entry.MarkGone();
+    }
 
     /// <summary>The sandbox, unless it does not exist or has expired (then it is evicted on the spot).</summary>
     public SandboxEntry? Find(string id)
@@ -316,7 +349,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
             return false;
         }
 
-        removed.Completions?.Dispose();
+        Release(removed);
         _durable?.Removed(id);
         _feeds.SandboxRemoved(id, "SandboxDeleted");
         LogRemoved(id, "deleted");
@@ -422,7 +455,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     {
         if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
         {
-            entry.Completions?.Dispose();
+            Release(entry);
             _durable?.Removed(entry.Id);
             _feeds.SandboxRemoved(entry.Id, "SandboxExpired");
             LogRemoved(entry.Id, reason);
