@@ -144,8 +144,8 @@ public sealed partial class OpenApiContractTests(NdisMockApplication app) : ICla
         Assert.Equal(["200", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisMCmCloseCallComplete"]);
         Assert.Equal(["200", "201", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisCoCreateVc"]);
         Assert.Equal(["200", "201", "202", "400", "401", "403", "404", "409", "410", "413", "415", "429", "503"], byId["NdisClMakeCall"]);
-        Assert.Equal(["200", "401", "403", "404", "409", "410", "429"], byId["NdisCoDeleteVc"]);
-        Assert.Equal(["200", "401", "403"], byId["ListSandboxes"]);
+        Assert.Equal(["200", "401", "403", "404", "409", "410", "429", "503"], byId["NdisCoDeleteVc"]);
+        Assert.Equal(["200", "401", "403", "503"], byId["ListSandboxes"]);
         Assert.Equal(["201", "400", "409", "413", "415", "429", "503"], byId["CreateSandbox"]);
 
         var refusal = Operations().Single(o => (string?)o.Operation["operationId"] == "NdisCoDeleteVc").Operation["responses"]!["409"]!["content"]!["application/problem+json"]!["example"]!;

@@ -86,6 +86,9 @@ internal static class Hosting
         return http.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
+
+            // How sandboxes are hosted: in-process (in memory), durable (one node, Redis), cluster (Orleans over Redis).
+            host = http.RequestServices.GetService<Cluster.ClusterForwarding>() is not null ? "cluster" : store.Durable is not null ? "durable" : "in-process",
             checks = report.Entries.ToDictionary(e => e.Key, e => new
             {
                 status = e.Value.Status.ToString(),

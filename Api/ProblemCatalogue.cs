@@ -57,10 +57,10 @@ internal static class ProblemCatalogue
             $"This instance uses more than its memory budget of {budgetBytes / (1024 * 1024)} MiB (Limits__MemoryBudgetMiB), so it takes no new work now. Reads and deletes still work; retry later.",
             Limit("MemoryBudgetMiB", ("maximum", budgetBytes / (1024 * 1024)), ("retryAfterSeconds", 5L)));
 
-    /// <summary>Durable storage (Redis) did not answer: the sandbox cannot be read or changed now, and nothing was lost (send Retry-After with it).</summary>
+    /// <summary>Durable storage (Redis) did not answer: the sandbox cannot be read or changed now, and nothing answered is lost (send Retry-After with it).</summary>
     public static ProblemHttpResult StorageUnavailable() =>
         Make(StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
-            "This instance keeps its sandboxes in Redis (Storage__Redis), which did not answer in time. The operation was not kept and the sandbox is unchanged in storage; retry later.",
+            "This instance keeps its sandboxes in Redis (Storage__Redis), which did not confirm the operation in time, so it was not answered. The sandbox is reloaded from Redis, which holds every answered operation (and perhaps this one): read the sandbox (GetEvents) before retrying.",
             Limit("Storage", ("retryAfterSeconds", 2L)));
 
     /// <summary>In a cluster: the node hosting the sandbox went away while the request was on its way there (send Retry-After with it).</summary>

@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using NdisMock.Api.Tests.RealProcesses;
+using NdisMock.Hubs;
 
 namespace NdisMock.Api.Tests.Durable;
 
@@ -54,6 +58,46 @@ public sealed class DurableNodeTests : IAsyncLifetime
 
         Assert.Contains("ProtocolClCloseCallComplete", SeedFlow.Names(afterRestart));
         Assert.Equal(expected, afterRestart);
+    }
+
+    [Fact]
+    public async Task ASubscriberResubscribingAfterTheRestart_WithItsLastSequence_GetsNoGapAndNoDuplicate()
+    {
+        var first = await StartNodeAsync();
+        var sandbox = await HttpSandbox.CreateAsync(first.CreateClient());
+        var seen = new List<long>();
+        await using (var before = await SubscribeAsync(first, sandbox, 0))
+        {
+            var handles = await SeedFlow.FirstHalfAsync(sandbox);
+            var last = HttpSandbox.Ok(await sandbox.Get("/events?after=0&limit=1")).Body!["lastSequence"]!.GetValue<long>();
+            seen.AddRange((await before.Sink.TakeAsync((int)last)).Select(e => e.Event.Sequence));
+            await first.KillHardAsync();
+
+            var second = await StartNodeAsync();
+            var resumed = new HttpSandbox(second.CreateClient(), sandbox.Id, sandbox.Key);
+            await using var after = await SubscribeAsync(second, resumed, seen[^1]);
+            await SeedFlow.SecondHalfAsync(resumed, handles);
+            var end = HttpSandbox.Ok(await resumed.Get("/events?after=0&limit=1")).Body!["lastSequence"]!.GetValue<long>();
+            seen.AddRange((await after.Sink.TakeAsync((int)(end - seen[^1]))).Select(e => e.Event.Sequence));
+            Assert.Equal(Enumerable.Range(1, (int)end).Select(s => (long)s), seen);
+        }
+    }
+
+    private sealed record Subscription(HubConnection Connection, EventSink Sink) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Connection.DisposeAsync();
+    }
+
+    private static async Task<Subscription> SubscribeAsync(NdisMockNode node, HttpSandbox sandbox, long after)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(node.BaseAddress, "/hubs/ndis"), HttpTransportType.WebSockets)
+            .AddJsonProtocol(options => Json.Configure(options.PayloadSerializerOptions))
+            .Build();
+        var sink = new EventSink(connection);
+        await connection.StartAsync();
+        await connection.InvokeAsync<SubscriptionInfo>("Subscribe", sandbox.Id, sandbox.Key, after);
+        return new Subscription(connection, sink);
     }
 
     [Fact]

@@ -161,6 +161,13 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
     public static bool IsNodeLoss(Exception e) =>
         e is SiloUnavailableException or TimeoutException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;
 
+    /// <summary>The operator's summaries of the sandboxes, each from the node hosting it; one that is gone is left out.</summary>
+    public async Task<IReadOnlyList<Contracts.SandboxSummary>> SummariesAsync(IReadOnlyList<string> ids)
+    {
+        var summaries = await Task.WhenAll(ids.Where(SandboxStore.IsSandboxId).Select(id => grains.GetGrain<ISandboxGrain>(id).Summary()));
+        return [.. summaries.Where(s => s.Length > 0).Select(s => JsonSerializer.Deserialize<Contracts.SandboxSummary>(s, EventJson)!)];
+    }
+
     /// <summary>Runs a forwarded request through this node's pipeline, as if it had arrived here.</summary>
     public async Task<ForwardedReply> RunHereAsync(ForwardedRequest forwarded)
     {

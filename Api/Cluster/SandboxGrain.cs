@@ -55,6 +55,9 @@ public interface ISandboxGrain : IGrainWithStringKey
 
     /// <summary>The events after <paramref name="after"/>, waiting up to <paramref name="wait"/> for one.</summary>
     Task<JournalRead> ReadJournal(long after, int max, TimeSpan wait);
+
+    /// <summary>The operator's summary of the sandbox as JSON (ListSandboxes), or empty when there is no such sandbox.</summary>
+    Task<byte[]> Summary();
 }
 
 [Reentrant]
@@ -62,7 +65,21 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
 {
     private string Id => this.GetPrimaryKeyString();
 
-    public Task<ForwardedReply> Run(ForwardedRequest request) => forwarding.RunHereAsync(request);
+    public async Task<ForwardedReply> Run(ForwardedRequest request)
+    {
+        var reply = await forwarding.RunHereAsync(request);
+        LetGoIfAbsent();
+        return reply;
+    }
+
+    /// <summary>A grain whose sandbox does not exist (a mistyped id, a deleted sandbox) is not kept around.</summary>
+    private void LetGoIfAbsent()
+    {
+        if (store.Find(Id) is null)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     public async Task<HubAdmission> AdmitSubscriber(string? sandboxKey)
     {
@@ -80,6 +97,7 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
         var entry = await store.FindAsync(Id);
         if (entry is null)
         {
+            LetGoIfAbsent();
             return new JournalRead([], 0, "SandboxDeleted");
         }
 
@@ -97,6 +115,17 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
         }
 
         return new JournalRead(JsonSerializer.SerializeToUtf8Bytes(batch.Events, forwarding.EventJson), batch.OldestSequenceKept, null);
+    }
+
+    public async Task<byte[]> Summary()
+    {
+        if (await store.FindAsync(Id) is { } entry)
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(SandboxApi.SummaryOf(entry), forwarding.EventJson);
+        }
+
+        LetGoIfAbsent();
+        return [];
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

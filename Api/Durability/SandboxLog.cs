@@ -26,6 +26,10 @@ internal sealed class SandboxLog : IDisposable
         configuration.SyncTimeout = (int)options.WriteTimeout.TotalMilliseconds;
         configuration.AsyncTimeout = (int)options.WriteTimeout.TotalMilliseconds;
         configuration.ClientName = "ndismock";
+
+        // While Redis is unreachable a write fails at once instead of waiting in a backlog to be sent later: an
+        // operation answered 503 is then never applied behind the caller's back once Redis is back.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
         Endpoint = options.Redis!;
         _redis = new(() => ConnectionMultiplexer.Connect(configuration));
     }

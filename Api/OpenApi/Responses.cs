@@ -63,8 +63,10 @@ internal sealed class ResponsesFilter : IOperationFilter
             problems.UnionWith([401, 403, 404, 429]);
         }
 
-        // New work is refused while the instance is above its memory budget.
-        if (api.HttpMethod is "POST" or "PUT")
+        // New work is refused while the instance is above its memory budget; on a durable or clustered host anything
+        // about a sandbox is refused while Redis, or the node hosting the sandbox, does not answer.
+        var changes = api.HttpMethod is "POST" or "PUT";
+        if (changes || scoped || operation.OperationId == "ListSandboxes")
         {
             problems.Add(503);
         }
@@ -86,7 +88,7 @@ internal sealed class ResponsesFilter : IOperationFilter
                 Description = Describe(status, answers is not null),
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    ["application/problem+json"] = new() { Schema = schema, Example = Example(status, operation.OperationId, hasHandle, answers is not null) },
+                    ["application/problem+json"] = new() { Schema = schema, Example = Example(status, operation.OperationId, hasHandle, answers is not null, changes) },
                 },
             };
             if (status is 429 or 503)
@@ -127,7 +129,8 @@ internal sealed class ResponsesFilter : IOperationFilter
         415 => "The body is not sent as application/json.",
         429 => "The sandbox has spent its allowance of requests (Sandboxes__RateLimitPermits per Sandboxes__RateLimitPeriod), or another limit of this instance answers so (limit names it: " +
             "SandboxesPerClient for CreateSandbox, MaxWaitsPerSandbox for GetEvents with wait); retry after Retry-After seconds.",
-        503 => "The instance is above its memory budget (Limits__MemoryBudgetMiB): it takes no new work until it is below again; reads and deletes go on. Retry after Retry-After seconds.",
+        503 => "The instance is above its memory budget (Limits__MemoryBudgetMiB; new work only), or, on a durable or clustered host, Redis (Storage__Redis) or " +
+            "the node hosting the sandbox did not answer: nothing answered is lost, and a change answered 503 may or may not have been made. Retry after Retry-After seconds.",
         _ => "Refused.",
     };
 
@@ -135,7 +138,7 @@ internal sealed class ResponsesFilter : IOperationFilter
     /// An example of each problem, made by the same builders the server answers with (<see cref="Problems"/>), so an
     /// example has the shape, the type link and the extensions a real answer has.
     /// </summary>
-    private static JsonNode Example(int status, string? operationId, bool hasHandle, bool ndis) => status switch
+    private static JsonNode Example(int status, string? operationId, bool hasHandle, bool ndis, bool changes) => status switch
     {
         400 => Node(TypedResults.ValidationProblem(new Dictionary<string, string[]>
         {
@@ -153,7 +156,8 @@ internal sealed class ResponsesFilter : IOperationFilter
         415 => Node(ProblemCatalogue.UnsupportedMediaType()),
         429 when operationId == "CreateSandbox" => Node(ProblemCatalogue.ClientCreatedTooManySandboxes(100, TimeSpan.FromMinutes(1), 12)),
         429 => Node(ProblemCatalogue.SandboxAllowanceSpent(1)),
-        503 => Node(ProblemCatalogue.MemoryBudgetReached(3L * 1024 * 1024 * 1024)),
+        503 when changes => Node(ProblemCatalogue.MemoryBudgetReached(3L * 1024 * 1024 * 1024)),
+        503 => Node(ProblemCatalogue.StorageUnavailable()),
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "No catalogue example for this status."),
     };
 

@@ -201,12 +201,21 @@ internal static class SandboxApi
         return store.Remove(entry.Id) ? TypedResults.NoContent() : ProblemCatalogue.UnknownSandbox(entry.Id);
     }
 
-    private static Ok<SandboxListResponse> List(SandboxStore store) =>
-        TypedResults.Ok(new SandboxListResponse([.. store.All.OrderBy(e => e.CreatedAt).Select(e =>
-        {
-            var counters = e.Sandbox.Counters;
-            return new SandboxSummary(e.Id, e.CreatedAt, e.LastUsed, e.Sandbox.Options.Profile.Name, counters.Vcs, counters.PendingOperations, counters.Events);
-        })]));
+    private static async Task<Ok<SandboxListResponse>> List(SandboxStore store, IServiceProvider services)
+    {
+        // In a cluster each node holds only the sandboxes whose grains it hosts: ask every sandbox in storage.
+        var summaries = services.GetService<Cluster.ClusterForwarding>() is { } cluster && store.Durable is { } durable
+            ? await cluster.SummariesAsync(await durable.Log.IdsAsync())
+            : [.. store.All.Select(SummaryOf)];
+        return TypedResults.Ok(new SandboxListResponse([.. summaries.OrderBy(s => s.CreatedAt)]));
+    }
+
+    /// <summary>One line of the operator's list: no key, only what the sandbox holds.</summary>
+    public static SandboxSummary SummaryOf(SandboxEntry e)
+    {
+        var counters = e.Sandbox.Counters;
+        return new SandboxSummary(e.Id, e.CreatedAt, e.LastUsed, e.Sandbox.Options.Profile.Name, counters.Vcs, counters.PendingOperations, counters.Events);
+    }
 
     private static Ok<SandboxResponse> Reset([AsParameters] SandboxScope scope)
     {
