@@ -1,9 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
-using NdisMock.Api.Tests.RealProcesses;
-using NdisMock.Hubs;
 
 namespace NdisMock.Api.Tests.Durable;
 
@@ -12,30 +7,8 @@ namespace NdisMock.Api.Tests.Durable;
 /// and started again, it serves the sandbox as it was, on the same id, key and handles, and the journal is the one an
 /// uninterrupted run writes.
 /// </summary>
-public sealed class DurableNodeTests : IAsyncLifetime
+public sealed class DurableNodeTests : RedisBackedTest
 {
-    private RedisServer _redis = null!;
-    private readonly List<NdisMockNode> _nodes = [];
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync(appendOnly: true);
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
-
-    private async Task<NdisMockNode> StartNodeAsync()
-    {
-        var node = await NdisMockNode.StartAsync(new Dictionary<string, string> { ["Storage__Redis"] = _redis.ConnectionString });
-        _nodes.Add(node);
-        return node;
-    }
-
     [Fact]
     public async Task KilledMidFlow_AndRestarted_FinishesTheFlowOnTheSameHandles_WithTheJournalOfAnUninterruptedRun()
     {
@@ -81,23 +54,6 @@ public sealed class DurableNodeTests : IAsyncLifetime
             seen.AddRange((await after.Sink.TakeAsync((int)(end - seen[^1]))).Select(e => e.Event.Sequence));
             Assert.Equal(Enumerable.Range(1, (int)end).Select(s => (long)s), seen);
         }
-    }
-
-    private sealed record Subscription(HubConnection Connection, EventSink Sink) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Connection.DisposeAsync();
-    }
-
-    private static async Task<Subscription> SubscribeAsync(NdisMockNode node, HttpSandbox sandbox, long after)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.BaseAddress, "/hubs/ndis"), HttpTransportType.WebSockets)
-            .AddJsonProtocol(options => Json.Configure(options.PayloadSerializerOptions))
-            .Build();
-        var sink = new EventSink(connection);
-        await connection.StartAsync();
-        await connection.InvokeAsync<SubscriptionInfo>("Subscribe", sandbox.Id, sandbox.Key, after);
-        return new Subscription(connection, sink);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using NdisMock.Api.Tests.RealProcesses;
 
 namespace NdisMock.Api.Tests.Durable;
 
@@ -8,30 +7,8 @@ namespace NdisMock.Api.Tests.Durable;
 /// A durable node whose Redis goes away: it says so on /health/ready (503), answers 503 for what it cannot make durable
 /// or cannot find (never a 404 for a sandbox that may exist), and keeps every answered operation for when Redis is back.
 /// </summary>
-public sealed class StorageOutageTests : IAsyncLifetime
+public sealed class StorageOutageTests : RedisBackedTest
 {
-    private RedisServer _redis = null!;
-    private readonly List<NdisMockNode> _nodes = [];
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync(appendOnly: true);
-
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            await node.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
-
-    private async Task<NdisMockNode> StartNodeAsync()
-    {
-        var node = await NdisMockNode.StartAsync(new Dictionary<string, string> { ["Storage__Redis"] = _redis.ConnectionString });
-        _nodes.Add(node);
-        return node;
-    }
-
     [Fact]
     public async Task WithoutRedis_ReadinessIs503_AndASandboxAnswers503NotNotFound_AndNothingAnsweredIsLost()
     {
@@ -43,7 +20,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         var sandbox = await HttpSandbox.CreateAsync(http);
         var af = HttpSandbox.Ok(await sandbox.Post("/client/address-families", new { addressFamily = "CO_ADDRESS_FAMILY_Q2931", clientAfContext = "kept" }))["ndisAfHandle"]!;
 
-        await _redis.KillAsync();
+        await Redis.KillAsync();
 
         var notReady = await http.GetAsync(new Uri("/health/ready", UriKind.Relative));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.StatusCode);
@@ -59,7 +36,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await new HttpSandbox(http, "sbx-0123456789abcdef", "k").Get("")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await new HttpSandbox(http, "not-a-sandbox-id", "k").Get("")).Status);
 
-        await _redis.RestartAsync();
+        await Redis.RestartAsync();
         await node.KillHardAsync();
         var back = await StartNodeAsync();
         var rebuilt = new HttpSandbox(back.CreateClient(), sandbox.Id, sandbox.Key);
