@@ -168,6 +168,18 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
         return [.. summaries.Where(s => s.Length > 0).Select(s => JsonSerializer.Deserialize<Contracts.SandboxSummary>(s, EventJson)!)];
     }
 
+    /// <summary>An answer made on this node without the pipeline (a refusal of the grain itself), as a reply.</summary>
+    public async Task<ForwardedReply> RenderAsync(IResult result)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        using var answer = new MemoryStream();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        http.Response.Body = answer;
+        await result.ExecuteAsync(http);
+        return new ForwardedReply(http.Response.StatusCode, ["Content-Type", "Retry-After"],
+            [http.Response.ContentType ?? "application/problem+json", http.Response.Headers.RetryAfter.ToString() is { Length: > 0 } retry ? retry : "2"], answer.ToArray());
+    }
+
     /// <summary>Runs a forwarded request through this node's pipeline, as if it had arrived here.</summary>
     public async Task<ForwardedReply> RunHereAsync(ForwardedRequest forwarded)
     {

@@ -61,12 +61,53 @@ public interface ISandboxGrain : IGrainWithStringKey
 }
 
 [Reentrant]
-internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forwarding) : Grain, ISandboxGrain
+internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forwarding) : Grain, ISandboxGrain, IDisposable
 {
+    private readonly SemaphoreSlim _claiming = new(1, 1);
+    private bool _claimed;
+
     private string Id => this.GetPrimaryKeyString();
+
+    public void Dispose() => _claiming.Dispose();
+
+    /// <summary>
+    /// Claims the sandbox's log for this activation (once; calls interleave, so one at a time), so that only this
+    /// activation's node writes it from now on. False while Redis does not answer: the call is then refused with 503.
+    /// </summary>
+    private async Task<bool> ClaimAsync()
+    {
+        if (Volatile.Read(ref _claimed))
+        {
+            return true;
+        }
+
+        await _claiming.WaitAsync();
+        try
+        {
+            if (!_claimed)
+            {
+                await store.ClaimAsync(Id);
+                _claimed = true;
+            }
+        }
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        {
+        }
+        finally
+        {
+            _claiming.Release();
+        }
+
+        return _claimed;
+    }
 
     public async Task<ForwardedReply> Run(ForwardedRequest request)
     {
+        if (!await ClaimAsync())
+        {
+            return await forwarding.RenderAsync(ProblemCatalogue.StorageUnavailable());
+        }
+
         var reply = await forwarding.RunHereAsync(request);
         LetGoIfAbsent();
         return reply;
@@ -83,6 +124,11 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
 
     public async Task<HubAdmission> AdmitSubscriber(string? sandboxKey)
     {
+        if (!await ClaimAsync())
+        {
+            return new HubAdmission("StorageUnavailable", "The sandbox's storage (Redis) does not answer now; subscribe again later.", 0, 0);
+        }
+
         var entry = await store.FindAsync(Id);
         if (store.Admit(entry, sandboxKey) is { } refusal)
         {
@@ -94,6 +140,13 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
 
     public async Task<JournalRead> ReadJournal(long after, int max, TimeSpan wait)
     {
+        if (!await ClaimAsync())
+        {
+            // Nothing can be read until Redis answers; the subscriber's node asks again after this pause.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            return new JournalRead([], 0, null);
+        }
+
         var entry = await store.FindAsync(Id);
         if (entry is null)
         {
@@ -119,7 +172,7 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
 
     public async Task<byte[]> Summary()
     {
-        if (await store.FindAsync(Id) is { } entry)
+        if (await ClaimAsync() && await store.FindAsync(Id) is { } entry)
         {
             return JsonSerializer.SerializeToUtf8Bytes(SandboxApi.SummaryOf(entry), forwarding.EventJson);
         }
@@ -127,6 +180,9 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
         LetGoIfAbsent();
         return [];
     }
+
+    /// <summary>Claims the sandbox's log for this activation before it serves anything.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => ClaimAsync();
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {

@@ -42,7 +42,7 @@ internal sealed partial class DurableSandboxes(SandboxLog log, StorageOptions op
     public void Created(SandboxEntry entry, byte[] keyHash, TimeSpan timeToLive)
     {
         var record = new LogRecord { Kind = LogRecordKind.Created, At = entry.CreatedAt, Creation = SandboxCreation.Of(entry.Id, keyHash, entry.Sandbox) };
-        var write = log.AppendAsync(entry.Id, record, timeToLive);
+        var write = log.AppendAsync(entry.Id, record, timeToLive, entry.Owner);
         if (CurrentRequest.Value is { Finished: false } request)
         {
             request.Entry = entry;
@@ -93,14 +93,14 @@ internal sealed partial class DurableSandboxes(SandboxLog log, StorageOptions op
             if (!request.Logged)
             {
                 request.Logged = true;
-                request.Writes.Add(log.AppendAsync(entry.Id, request.Record with { At = at }, timeToLive));
+                request.Writes.Add(log.AppendAsync(entry.Id, request.Record with { At = at }, timeToLive, entry.Owner));
             }
 
             return;
         }
 
         // No request made this change: the host's timer had the MCM complete what was due.
-        var write = log.AppendAsync(entry.Id, new LogRecord { Kind = LogRecordKind.Due, At = at }, timeToLive);
+        var write = log.AppendAsync(entry.Id, new LogRecord { Kind = LogRecordKind.Due, At = at }, timeToLive, entry.Owner);
         _ = write.ContinueWith(t =>
         {
             LogWriteFailed(entry.Id, "self-completion", t.Exception!.GetBaseException());

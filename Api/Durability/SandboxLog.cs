@@ -47,14 +47,37 @@ internal sealed class SandboxLog : IDisposable
 
     private RedisKey UsedOf(string id) => $"{_prefix}:sandbox:{id}:used";
 
-    /// <summary>Appends one entry and keeps the sandbox's keys alive for its time to live. Call in the sandbox's order.</summary>
-    public Task AppendAsync(string id, LogRecord record, TimeSpan timeToLive)
+    private RedisKey OwnerOf(string id) => $"{_prefix}:sandbox:{id}:owner";
+
+    /// <summary>Appends only while the owner token is still the sandbox's: a node that lost the sandbox cannot write to its log.</summary>
+    private const string FencedAppend = """
+        if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
+        redis.call('RPUSH', KEYS[1], ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return 1
+        """;
+
+    /// <summary>
+    /// Appends one entry and keeps the sandbox's keys alive for its time to live. Call in the sandbox's order. With
+    /// <paramref name="owner"/> (in a cluster: the token of the grain activation that hosts the sandbox), the append is
+    /// refused with <see cref="SandboxMovedException"/> once another activation has claimed the sandbox.
+    /// </summary>
+    public Task AppendAsync(string id, LogRecord record, TimeSpan timeToLive, string? owner = null)
     {
         var db = Db;
         var key = LogOf(id);
         var json = JsonSerializer.SerializeToUtf8Bytes(record, LogJson.Default.LogRecord);
-        var appended = db.ListRightPushAsync(key, json);
-        _ = db.KeyExpireAsync(key, Expiry(timeToLive), CommandFlags.FireAndForget);
+        Task appended;
+        if (owner is null)
+        {
+            appended = db.ListRightPushAsync(key, json);
+            _ = db.KeyExpireAsync(key, Expiry(timeToLive), CommandFlags.FireAndForget);
+        }
+        else
+        {
+            appended = Fenced(db.ScriptEvaluateAsync(FencedAppend, [key, OwnerOf(id)], [json, owner, (long)Expiry(timeToLive).TotalMilliseconds]), id);
+        }
+
         if (record.Kind == LogRecordKind.Created)
         {
             var listed = db.SetAddAsync(Ids, id);
@@ -62,6 +85,17 @@ internal sealed class SandboxLog : IDisposable
         }
 
         return appended;
+    }
+
+    /// <summary>Makes <paramref name="owner"/> the only writer of the sandbox's log from now on (a grain activation, when it begins).</summary>
+    public Task ClaimAsync(string id, string owner, TimeSpan timeToLive) => Db.StringSetAsync(OwnerOf(id), owner, Expiry(timeToLive));
+
+    private static async Task Fenced(Task<RedisResult> append, string id)
+    {
+        if ((long)await append == 0)
+        {
+            throw new SandboxMovedException(id);
+        }
     }
 
     /// <summary>Remembers when the sandbox was last used (a read does not append), so its time to live survives a restart.</summary>
@@ -98,7 +132,7 @@ internal sealed class SandboxLog : IDisposable
     {
         var db = Db;
         var transaction = db.CreateTransaction();
-        _ = transaction.KeyDeleteAsync([LogOf(id), UsedOf(id)]);
+        _ = transaction.KeyDeleteAsync([LogOf(id), UsedOf(id), OwnerOf(id)]);
         _ = transaction.SetRemoveAsync(Ids, id);
         return transaction.ExecuteAsync();
     }
@@ -117,3 +151,6 @@ internal sealed class SandboxLog : IDisposable
     /// <summary>Redis forgets a sandbox a while after its time to live, so one nobody deletes does not stay forever.</summary>
     private static TimeSpan Expiry(TimeSpan timeToLive) => timeToLive + TimeSpan.FromMinutes(5);
 }
+
+/// <summary>Another node's activation hosts the sandbox now: this node's copy is stale and may not write its log.</summary>
+internal sealed class SandboxMovedException(string id) : Exception($"Sandbox {id} is hosted by another activation now; this node's copy may not write its log.");

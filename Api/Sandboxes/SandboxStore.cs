@@ -47,6 +47,9 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     /// <summary>While its log is replayed: what it does then is not logged again.</summary>
     internal bool Replaying { get; set; }
 
+    /// <summary>In a cluster: the token of the grain activation hosting it here, which alone may write its log.</summary>
+    internal string? Owner { get; set; }
+
     /// <summary>The last use written to durable storage (a read is not logged, so its use is kept now and then).</summary>
     internal DateTimeOffset LastPersistedUse { get; set; }
 
@@ -111,6 +114,9 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     private readonly ITimer _eviction;
     private readonly Lock _creating = new();
     private readonly DurableSandboxes? _durable;
+
+    /// <summary>In a cluster: the owner token of each sandbox whose grain this node hosts (claimed when the grain activates).</summary>
+    private readonly ConcurrentDictionary<string, string> _owners = new(StringComparer.Ordinal);
 
     /// <summary>Sandboxes being rebuilt from their logs, so that concurrent requests for one share its rebuild.</summary>
     private readonly ConcurrentDictionary<string, Lazy<Task<SandboxEntry?>>> _loading = new(StringComparer.Ordinal);
@@ -188,7 +194,10 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     /// <summary>An entry without its timer yet: a rebuild arms it once the log is replayed, or it would fire amid the replay.</summary>
     private SandboxEntry UnarmedEntry(string id, byte[] keyHash, Sandbox sandbox, DateTimeOffset createdAt)
     {
-        var entry = new SandboxEntry(id, keyHash, sandbox, createdAt, new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time));
+        var entry = new SandboxEntry(id, keyHash, sandbox, createdAt, new RequestAllowance(_limits.RateLimitPermits, _limits.RateLimitPeriod, _time))
+        {
+            Owner = _owners.GetValueOrDefault(id),
+        };
         _durable?.Attach(entry, _limits.TimeToLive, Lose);
         return entry;
     }
@@ -310,11 +319,23 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     /// </summary>
     public void Unload(string id)
     {
+        _owners.TryRemove(id, out _);
         if (_sandboxes.TryRemove(id, out var entry))
         {
             Release(entry);
             LogRemoved(id, "unloaded: hosted by its grain elsewhere from now on");
         }
+    }
+
+    /// <summary>
+    /// Makes this node the only writer of the sandbox's log (its grain has just been activated here); a node that hosted
+    /// it before and still runs (paused past its death declaration) can no longer append to it.
+    /// </summary>
+    public async Task ClaimAsync(string id)
+    {
+        var owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        await _durable!.Log.ClaimAsync(id, owner, _limits.TimeToLive);
+        _owners[id] = owner;
     }
 
     /// <summary>Stops what a sandbox leaving this process keeps running: its timer, its log, waiting reads.</summary>
