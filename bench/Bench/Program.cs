@@ -212,10 +212,12 @@ foreach (var s in lifecycleSandboxes.Append(shared))
 
 // 2b. Durable and clustered hosting: a durable node against the in-memory one, the in-memory build against the one
 // before the storage seam (full run only), and a cluster of three nodes on this machine.
+var hostingClock = Stopwatch.StartNew();
 var hostingRows = new List<string>();
 hostingRows.AddRange(await DurableRows());
 hostingRows.AddRange(await SeamRows());
 hostingRows.AddRange(await ClusterRows());
+Console.WriteLine($"  durable, seam and cluster scenarios: {hostingClock.Elapsed.TotalSeconds:F0} s");
 
 // 3. Callback latency: CompletePendingOperation sent → ProtocolClCloseCallComplete received, against a bare broadcast.
 var callback = await CallbackLatency(1);
