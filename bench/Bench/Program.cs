@@ -1,7 +1,7 @@
 // NdisMock's benchmark. Starts NdisMock, a bare minimal-API baseline and WireMock.Net (Release, 127.0.0.1 only), loads
 // them with wrk (single operations), a small C driver (whole call lifecycles, built here with gcc) and a .NET driver
 // (callbacks, fan-out, memory), and prints one table of figures and ratios against the targets of issue 7.
-//   dotnet run -c Release --project bench/Bench                 full run (about 12 minutes)
+//   dotnet run -c Release --project bench/Bench                 full run (about 17 minutes)
 //   dotnet run -c Release --project bench/Bench -- --smoke      a few seconds per scenario, proves it still works
 //   dotnet run -c Release --project bench/Bench -- --single     only the single operations (wrk)
 //   dotnet run -c Release --project bench/Bench -- --callback   only callback latency and fan-out
