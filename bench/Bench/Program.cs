@@ -1,11 +1,17 @@
 // NdisMock's benchmark. Starts NdisMock, a bare minimal-API baseline and WireMock.Net (Release, 127.0.0.1 only), loads
 // them with wrk (single operations), a small C driver (whole call lifecycles, built here with gcc) and a .NET driver
 // (callbacks, fan-out, memory), and prints one table of figures and ratios against the targets of issue 7.
-//   dotnet run -c Release --project bench/Bench                 full run (about 12 minutes)
+//   dotnet run -c Release --project bench/Bench                 full run (about 17 minutes)
 //   dotnet run -c Release --project bench/Bench -- --smoke      a few seconds per scenario, proves it still works
 //   dotnet run -c Release --project bench/Bench -- --single     only the single operations (wrk)
 //   dotnet run -c Release --project bench/Bench -- --callback   only callback latency and fan-out
 //   dotnet run -c Release --project bench/Bench -- --scale      only memory and latency at 1k and 1M VCs
+//   dotnet run -c Release --project bench/Bench -- --durable    only a durable node (Storage__Redis) against in-memory, and
+//                                                               the in-memory build against the one before the storage seam
+//   dotnet run -c Release --project bench/Bench -- --seam       only the latter
+//   dotnet run -c Release --project bench/Bench -- --cluster    only a cluster of 3 nodes: lifecycles, CPU, failover
+// The durable and cluster scenarios start their own redis-server (on PATH) and stop it, and every node, by pid.
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -18,6 +24,12 @@ var smoke = args.Contains("--smoke");
 var singleOnly = args.Contains("--single");
 var callbackOnly = args.Contains("--callback");
 var scaleOnly = args.Contains("--scale");
+var durableOnly = args.Contains("--durable");
+var seamOnly = args.Contains("--seam");
+var clusterOnly = args.Contains("--cluster");
+var failoverRepeats = smoke ? 2 : 10;
+var alternation = smoke ? "A B" : "A B A B A B, median run";
+var clockTicks = ClockTicks();
 var wrkSeconds = smoke ? 1 : 5;
 var preCreated = smoke ? 100_000 : 500_000;
 var seconds = smoke ? 2 : 10;
@@ -30,6 +42,7 @@ Run("dotnet", $"build -c Release \"{Path.Combine(root, "Api", "Api.csproj")}\" -
 Run("dotnet", $"build -c Release \"{Path.Combine(root, "bench", "Baseline", "Baseline.csproj")}\" -v q -nologo");
 Run("dotnet", $"build -c Release \"{Path.Combine(root, "bench", "WireMockHost", "WireMockHost.csproj")}\" -v q -nologo");
 
+var driver = BuildLifecycleDriver();
 var mockPort = FreePort();
 var basePort = FreePort();
 var wirePort = FreePort();
@@ -58,6 +71,33 @@ foreach (var s in warmSandboxes)
 await CallbackLatency(1);
 await CallbackLatency(10);
 await BroadcastLatency();
+
+if (durableOnly || seamOnly || clusterOnly)
+{
+    var rows = new List<string>();
+    if (durableOnly)
+    {
+        rows.AddRange(await DurableRows());
+    }
+
+    if (durableOnly || seamOnly)
+    {
+        rows.AddRange(await SeamRows());
+    }
+
+    if (clusterOnly)
+    {
+        rows.AddRange(await ClusterRows());
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"NdisMock benchmark — {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {(smoke ? "smoke" : "full")} run, {string.Join(' ', args)}, {connections} connections");
+    Console.WriteLine();
+    Console.WriteLine("| measure | figure | ratio | target | met |");
+    Console.WriteLine("|---|---|---|---|---|");
+    rows.ForEach(Console.WriteLine);
+    return 0;
+}
 
 if (callbackOnly)
 {
@@ -163,9 +203,21 @@ foreach (var s in sandboxes)
 // (bench/lifecycles) is used when gcc can build it: the .NET driver costs as much CPU as the server it loads.
 var lifecycleSandboxes = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
 var shared = await NewSandbox(mockUri);
-var driver = BuildLifecycleDriver();
 var across = await Lifecycles("lifecycles across sandboxes", lifecycleSandboxes, TimeSpan.FromSeconds(seconds));
 var within = await Lifecycles("lifecycles within one sandbox", [shared], TimeSpan.FromSeconds(seconds));
+foreach (var s in lifecycleSandboxes.Append(shared))
+{
+    await Send(s.Http, s, HttpMethod.Delete, "", null);
+}
+
+// 2b. Durable and clustered hosting: a durable node against the in-memory one, the in-memory build against the one
+// before the storage seam (full run only), and a cluster of three nodes on this machine.
+var hostingClock = Stopwatch.StartNew();
+var hostingRows = new List<string>();
+hostingRows.AddRange(await DurableRows());
+hostingRows.AddRange(await SeamRows());
+hostingRows.AddRange(await ClusterRows());
+Console.WriteLine($"  durable, seam and cluster scenarios: {hostingClock.Elapsed.TotalSeconds:F0} s");
 
 // 3. Callback latency: CompletePendingOperation sent → ProtocolClCloseCallComplete received, against a bare broadcast.
 var callback = await CallbackLatency(1);
@@ -234,6 +286,7 @@ foreach (var (n, s) in fanOut)
 Console.WriteLine($"| RSS with {idleVcs:N0} idle VCs (an instance of their own) | {rssIdle:F0} MiB (before filling: {rssBefore:F0} MiB) | | ≤ 1 GiB at 1,000,000 | {Met(rssIdle <= 1024 && idleVcs >= 1_000_000, smoke)} |");
 Console.WriteLine($"| make+close call p50 at 1k vs {idleVcs:N0} VCs | {at1k.P50:F2} ms vs {atMany.P50:F2} ms | {atMany.P50 / at1k.P50:F2} | ≤ 1.2 | {Met(atMany.P50 <= 1.2 * at1k.P50, smoke)} |");
 Console.WriteLine($"| RSS over {sustainedMinutes} min of lifecycles (an instance of their own) | {samples.First().Rss:F0} → {samples.Last().Rss:F0} MiB, trend after warm-up {slope:+0.0;-0.0} MiB/min | | no growth trend | {Met(slope < 2, smoke)} |");
+hostingRows.ForEach(Console.WriteLine);
 return 0;
 
 void PrintWrk()
@@ -307,12 +360,14 @@ Task<Stats> Lifecycles(string name, Sandbox[] over, TimeSpan duration) => driver
     ? Load(name, over[0].Http.BaseAddress!, (http, w, _) => Lifecycle(http, over[w % over.Length]), requestsPerIteration: 6, duration: duration)
     : DriveLifecycles(name, driver, over, duration);
 
-async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over, TimeSpan duration)
+// Connection i on port i mod n when ports are given (a cluster's nodes); warmUp: seconds run before counting starts.
+async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over, TimeSpan duration, int[]? ports = null, double? warmUpSeconds = null)
 {
-    var warmUp = smoke ? 0.3 : 2;
+    var warmUp = warmUpSeconds ?? (smoke ? 0.3 : 2);
     var triples = string.Join(';', over.Select(s => $"{s.Id} {s.Key} {s.Af}"));
     var start = new ProcessStartInfo(driverPath) { RedirectStandardOutput = true };
-    foreach (var argument in new[] { "127.0.0.1", over[0].Http.BaseAddress!.Port.ToString(CultureInfo.InvariantCulture), connections.ToString(CultureInfo.InvariantCulture), "1",
+    var portList = string.Join(',', (ports ?? [over[0].Http.BaseAddress!.Port]).Select(p => p.ToString(CultureInfo.InvariantCulture)));
+    foreach (var argument in new[] { "127.0.0.1", portList, connections.ToString(CultureInfo.InvariantCulture), "1",
         warmUp.ToString(CultureInfo.InvariantCulture), duration.TotalSeconds.ToString(CultureInfo.InvariantCulture), triples })
     {
         start.ArgumentList.Add(argument);
@@ -331,6 +386,389 @@ async Task<Stats> DriveLifecycles(string name, string driverPath, Sandbox[] over
     var stats = new Stats(requests / duration.TotalSeconds, Field("p50_us") / 1000.0, Field("p99_us") / 1000.0) { Failures = Field("non2xx"), Lifecycles = Field("lifecycles") / duration.TotalSeconds };
     Console.WriteLine($"  {name}: {stats.LifecycleRate:N0} lifecycles/s, {stats.Rate:N0} req/s, p50 {stats.P50:F2} ms, p99 {stats.P99:F2} ms, non-2xx {stats.Failures}");
     return stats;
+}
+
+bool HasWrk() => OnPath("wrk") is not null;
+
+// 2b-1. A durable node (its own redis-server) against the in-memory node, the same wrk loads on both in this run.
+async Task<List<string>> DurableRows()
+{
+    const string target = "≥ 0.5 × in-memory, p99 ≤ 5 ms";
+    if (!HasWrk() || OnPath("redis-server") is null)
+    {
+        return [$"| durable node (Storage__Redis) | not measured: {(HasWrk() ? "redis-server" : "wrk")} not found on PATH | | {target} | no |"];
+    }
+
+    var redis = await StartRedis();
+    try
+    {
+        var port = FreePort();
+        using var durable = StartMock(port, new() { ["Storage__Redis"] = $"127.0.0.1:{redis.Port}" });
+        var uri = new Uri($"http://127.0.0.1:{port}");
+        await Ready(uri, "/health/ready");
+        await WarmUp("durable node", uri);
+        var rows = new List<string>();
+        foreach (var (name, measure) in new (string, Func<Uri, Task<Stats>>)[] { ("NdisCoCreateVc", WrkCreateVc), ("NdisClMakeCall + NdisClCloseCall (complete at once)", WrkMakeClose) })
+        {
+            var (memory, stored) = await Alternate(name, "in memory", mockUri, "durable", uri, measure);
+            var ratio = stored.Rate / memory.Rate;
+            rows.Add($"| durable node: {name} (wrk, {alternation}) | {Figure(stored)} (in memory: {Figure(memory)}) | {ratio:F2} × in-memory | {target} | {Met(ratio >= 0.5 && stored.P99 <= 5, smoke)} |");
+        }
+
+        return rows;
+    }
+    finally
+    {
+        redis.Server.Dispose();
+        DeleteDirectory(redis.Dir);
+    }
+}
+
+// 2b-2. The storage seam costs nothing when unused: today's in-memory build against b820957 (the commit before durable
+// storage), both fresh, warmed alike, the same wrk loads alternating A B A B.
+async Task<List<string>> SeamRows()
+{
+    const string seam = "b820957";
+    const string target = "≥ 0.95";
+    const string name = $"the seam is free: in-memory today / {seam} (before storage)";
+    if (smoke)
+    {
+        return [$"| {name} | skipped in the smoke run (full run, --durable or --seam) | | {target} | (smoke) |"];
+    }
+
+    if (!HasWrk() || OnPath("git") is null)
+    {
+        return [$"| {name} | not measured: {(HasWrk() ? "git" : "wrk")} not found on PATH | | {target} | no |"];
+    }
+
+    var dir = Path.Combine(Path.GetTempPath(), $"ndismock-{seam}-{Guid.NewGuid():N}");
+    try
+    {
+        try
+        {
+            Run("git", $"-C \"{root}\" worktree add --detach \"{dir}\" {seam}");
+            Run("dotnet", $"build -c Release \"{Path.Combine(dir, "Api", "Api.csproj")}\" -v q -nologo");
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return [$"| {name} | not measured: the build of {seam} is unavailable ({e.Message}) | | {target} | no |"];
+        }
+
+        var (todayPort, beforePort) = (FreePort(), FreePort());
+        using var today = StartMock(todayPort);
+        using var before = StartMock(beforePort, dll: Path.Combine(dir, "Api", "bin", "Release", "net10.0", "NdisMock.Api.dll"));
+        var (todayUri, beforeUri) = (new Uri($"http://127.0.0.1:{todayPort}"), new Uri($"http://127.0.0.1:{beforePort}"));
+        await Ready(todayUri, "/health/ready");
+        await Ready(beforeUri, "/health/ready");
+        await WarmUp("today's build", todayUri);
+        await WarmUp($"{seam}", beforeUri);
+        var rows = new List<string>();
+        foreach (var (operation, measure) in new (string, Func<Uri, Task<Stats>>)[] { ("NdisCoCreateVc", WrkCreateVc), ("NdisClMakeCall + NdisClCloseCall (complete at once)", WrkMakeClose) })
+        {
+            var (now, then) = await Alternate(operation, "today's build", todayUri, seam, beforeUri, measure);
+            var ratio = now.Rate / then.Rate;
+            rows.Add($"| {name}: {operation} (wrk, {alternation}) | today {Figure(now)}; {seam} {Figure(then)} | {ratio:F2} | {target} | {Met(ratio >= 0.95)} |");
+        }
+
+        return rows;
+    }
+    finally
+    {
+        if (Directory.Exists(dir))
+        {
+            try
+            {
+                Run("git", $"-C \"{root}\" worktree remove --force \"{dir}\"");
+            }
+            catch (InvalidOperationException)
+            {
+                DeleteDirectory(dir);
+                Run("git", $"-C \"{root}\" worktree prune");
+            }
+        }
+    }
+}
+
+// 2b-3. Three cluster nodes and their redis-server on this machine: lifecycles with the connections spread over the
+// nodes and the CPU they cost, against the in-memory node measured the same way; then failover after a SIGKILL.
+async Task<List<string>> ClusterRows()
+{
+    const string failoverTarget = "p99 ≤ 5 s";
+    if (OnPath("redis-server") is null)
+    {
+        return [$"| cluster of 3 nodes | not measured: redis-server not found on PATH | | {failoverTarget} | no |"];
+    }
+
+    var redis = await StartRedis();
+    var nodes = new List<Node>();
+    try
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            nodes.Add(StartNode(redis.Port));
+        }
+
+        await Task.WhenAll(nodes.Select(n => Ready(n.Uri, "/health/ready")));
+        var rows = new List<string>();
+        if (driver is null)
+        {
+            rows.Add("| cluster of 3: lifecycles across sandboxes | not measured: needs the C driver (gcc) | | | |");
+        }
+        else
+        {
+            var single = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(mockUri)));
+            var memory = await CpuPerLifecycle("in-memory single node", single, [mockUri.Port], [mock.Id]);
+
+            // A durable node alone on the same redis-server: what of the cluster's cost is the log, what is the cluster.
+            var durablePort = FreePort();
+            (Stats Stats, double CpuMs) stored;
+            using (var durable = StartMock(durablePort, new() { ["Storage__Redis"] = $"127.0.0.1:{redis.Port}" }))
+            {
+                var durableUri = new Uri($"http://127.0.0.1:{durablePort}");
+                await Ready(durableUri, "/health/ready");
+                var alone = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(durableUri)));
+                stored = await CpuPerLifecycle("durable single node", alone, [durablePort], [durable.Id]);
+            }
+
+            var spread = await Task.WhenAll(Enumerable.Range(0, connections).Select(i => NewSandbox(nodes[i % nodes.Count].Uri)));
+            var cluster = await CpuPerLifecycle("cluster of 3", spread, [.. nodes.Select(n => n.Uri.Port)], [.. nodes.Select(n => n.Server.Id)]);
+            foreach (var s in single)
+            {
+                await Send(s.Http, s, HttpMethod.Delete, "", null);
+            }
+
+            rows.Add($"| cluster of 3 on one machine: lifecycles across sandboxes (connection i on node i mod 3) | {cluster.Stats.LifecycleRate:N0} calls/s ({cluster.Stats.Rate:N0} req/s, p99 {cluster.Stats.P99:F2} ms{NonSuccess(cluster.Stats)}), {cluster.CpuMs:F3} ms CPU per lifecycle (sum of the 3 nodes, not redis-server) | {cluster.Stats.LifecycleRate / memory.Stats.LifecycleRate:F2} × in-memory calls/s, {cluster.CpuMs / memory.CpuMs:F2} × in-memory CPU per lifecycle | none set | |");
+            rows.Add($"| durable single node (Storage__Redis, not clustered), the same way | {stored.Stats.LifecycleRate:N0} calls/s ({stored.Stats.Rate:N0} req/s, p99 {stored.Stats.P99:F2} ms{NonSuccess(stored.Stats)}), {stored.CpuMs:F3} ms CPU per lifecycle (node only, not redis-server) | {stored.Stats.LifecycleRate / memory.Stats.LifecycleRate:F2} × in-memory calls/s, {stored.CpuMs / memory.CpuMs:F2} × in-memory CPU per lifecycle | none set | |");
+            rows.Add($"| in-memory single node, the same way | {memory.Stats.LifecycleRate:N0} calls/s ({memory.Stats.Rate:N0} req/s, p99 {memory.Stats.P99:F2} ms{NonSuccess(memory.Stats)}), {memory.CpuMs:F3} ms CPU per lifecycle | 1.00 | | |");
+        }
+
+        var times = new List<double>();
+        var lost = 0;
+        for (var round = 0; round < failoverRepeats; round++)
+        {
+            var via = nodes[round % nodes.Count];
+            var s = await NewSandbox(via.Uri);
+            var host = await HostOf(nodes, s.Id);
+            var vc = await NewVc(s);
+            (await Post(s.Http, s, $"/client/vcs/{vc}/call", new { })).EnsureSuccessStatusCode();
+            var other = nodes.FirstOrDefault(n => n != host && n != via) ?? nodes.First(n => n != host);
+            using var http = new HttpClient { BaseAddress = other.Uri, Timeout = TimeSpan.FromSeconds(20) };
+            var clock = Stopwatch.StartNew();
+            host.Server.Dispose();
+            nodes.Remove(host);
+            var answered = false;
+            while (!answered && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                try
+                {
+                    answered = (await Post(http, s, $"/client/address-families/{s.Af}/vcs", new { protocolVcContext = "f" })).StatusCode == System.Net.HttpStatusCode.Created;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+
+                if (!answered)
+                {
+                    await Task.Delay(10);
+                }
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  failover {round + 1}: sandbox {s.Id} on port {host.Uri.Port} killed, {(answered ? "first 201" : "no 201")} via port {other.Uri.Port} after {seconds:F2} s");
+            times.Add(seconds);
+            lost += answered ? 0 : 1;
+            s.Http.Dispose();
+            var fresh = StartNode(redis.Port);
+            nodes.Add(fresh);
+            await Ready(fresh.Uri, "/health/ready");
+        }
+
+        times.Sort();
+        var p50 = times[times.Count / 2];
+        var p99 = times[Math.Min(times.Count - 1, (int)(0.99 * times.Count))];
+        var few = times.Count < 100 ? $" (with {times.Count} samples p99 = max)" : "";
+        rows.Add($"| cluster failover: SIGKILL of the hosting node → first 201 NdisCoCreateVc via another node, {times.Count} times | p50 {p50:F2} s, p99 {p99:F2} s{few}{(lost > 0 ? $", {lost} never answered in 30 s" : "")} | | {failoverTarget} | {Met(p99 <= 5 && lost == 0, smoke)} |");
+        return rows;
+    }
+    finally
+    {
+        foreach (var n in nodes)
+        {
+            n.Server.Dispose();
+        }
+
+        redis.Server.Dispose();
+        DeleteDirectory(redis.Dir);
+    }
+}
+
+Node StartNode(int redisPort)
+{
+    var port = FreePort();
+    var log = new ConcurrentQueue<string>();
+    var server = StartMock(port, new()
+    {
+        ["Storage__Redis"] = $"127.0.0.1:{redisPort}",
+        ["Cluster__Enabled"] = "true",
+        ["Cluster__AdvertisedAddress"] = "127.0.0.1",
+        ["Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Logging__LogLevel__NdisMock.Api.Sandboxes.SandboxStore"] = "Information",
+        ["Logging__LogLevel__NdisMock.Api.Durability.DurableSandboxes"] = "Information",
+    }, log.Enqueue);
+    return new Node(server, new Uri($"http://127.0.0.1:{port}"), log);
+}
+
+// The node a sandbox is hosted on: the one that logged its creation or its rebuild.
+async Task<Node> HostOf(List<Node> nodes, string id)
+{
+    for (var attempt = 0; attempt < 200; attempt++)
+    {
+        var host = nodes.FirstOrDefault(n => n.Log.Any(l => l.Contains($"Sandbox {id} created", StringComparison.Ordinal) || l.Contains($"Sandbox {id} rebuilt from", StringComparison.Ordinal)));
+        if (host is not null)
+        {
+            return host;
+        }
+
+        await Task.Delay(50);
+    }
+
+    throw new InvalidOperationException($"No node logged hosting sandbox {id}.");
+}
+
+// Lifecycles after a warm-up run of their own, counted from the first: the nodes' CPU time (utime + stime) over the
+// measured run divided by the lifecycles it did.
+async Task<(Stats Stats, double CpuMs)> CpuPerLifecycle(string name, Sandbox[] over, int[] ports, int[] pids)
+{
+    await DriveLifecycles($"warm-up {name}", driver!, over, TimeSpan.FromSeconds(smoke ? 1 : 3), ports, 0);
+    var before = pids.Sum(CpuSeconds);
+    var duration = TimeSpan.FromSeconds(seconds);
+    var stats = await DriveLifecycles(name, driver!, over, duration, ports, 0);
+    var cpu = pids.Sum(CpuSeconds) - before;
+    var cpuMs = cpu * 1000 / (stats.LifecycleRate * duration.TotalSeconds);
+    Console.WriteLine($"  {name}: {cpu:F2} s CPU, {cpuMs:F3} ms per lifecycle");
+    return (stats, cpuMs);
+}
+
+async Task WarmUp(string name, Uri uri)
+{
+    var warm = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => NewSandbox(uri)));
+    await Load($"warm-up {name}", uri, (http, w, _) => Lifecycle(http, warm[w]), requestsPerIteration: 6, duration: TimeSpan.FromSeconds(smoke ? 1 : 3));
+    foreach (var s in warm)
+    {
+        await Send(s.Http, s, HttpMethod.Delete, "", null);
+    }
+}
+
+// The same wrk load on two servers alternately, A B A B A B (A B in the smoke run), so that whatever else the two
+// cores do meanwhile weighs on both; each side's median run (by rate), so one disturbed run does not decide.
+async Task<(Stats A, Stats B)> Alternate(string operation, string nameA, Uri a, string nameB, Uri b, Func<Uri, Task<Stats>> measure)
+{
+    var (onA, onB) = (new List<Stats>(), new List<Stats>());
+    var rounds = smoke ? 1 : 3;
+    for (var round = 0; round < rounds; round++)
+    {
+        Console.WriteLine($"  {operation}: {nameA}, then {nameB} (round {round + 1} of {rounds})");
+        onA.Add(await measure(a));
+        onB.Add(await measure(b));
+    }
+
+    return (Median(onA), Median(onB));
+}
+
+async Task<Stats> WrkCreateVc(Uri uri)
+{
+    var s = await NewSandbox(uri);
+    var stats = await Wrk(uri, $"/sandboxes/{s.Id}/client/address-families/{s.Af}/vcs", Path.Combine(root, "bench", "wrk", "post.lua"), new() { ["BODY"] = """{"protocolVcContext":"b"}""", ["KEY"] = s.Key });
+    await Send(s.Http, s, HttpMethod.Delete, "", null);
+    return stats;
+}
+
+// Make and close alternately on a pool of VCs (bench/wrk/makeclose.lua): 4096 per wrk thread, created beforehand.
+async Task<Stats> WrkMakeClose(Uri uri)
+{
+    const int pool = 4096;
+    var s = await CompletingSandbox(uri);
+    await FillVcs(s, 2 * pool);
+    var stats = await Wrk(uri, "/", Path.Combine(root, "bench", "wrk", "makeclose.lua"), new()
+    {
+        ["PREFIX"] = $"/sandboxes/{s.Id}/client/vcs/vc-{s.Af.Split('-')[1]}-", ["KEY"] = s.Key, ["POOL"] = pool.ToString(CultureInfo.InvariantCulture), ["LAG"] = "1024",
+    });
+    await Send(s.Http, s, HttpMethod.Delete, "", null);
+    return stats;
+}
+
+// A redis-server of the scenario's own: AOF on (fsync every second, Redis's default), no snapshots, in a temp dir.
+async Task<(Child Server, int Port, string Dir)> StartRedis()
+{
+    var port = FreePort();
+    var dir = Directory.CreateTempSubdirectory("ndismock-redis-").FullName;
+    var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--dir", dir })
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    var process = Process.Start(start)!;
+    process.OutputDataReceived += (_, _) => { };
+    process.ErrorDataReceived += (_, _) => { };
+    process.BeginOutputReadLine();
+    process.BeginErrorReadLine();
+    var server = new Child(process);
+    for (var attempt = 0; attempt < 100; attempt++)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray());
+            var buffer = new byte[16];
+            var read = await stream.ReadAsync(buffer);
+            if (System.Text.Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal))
+            {
+                return (server, port, dir);
+            }
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+        }
+
+        await Task.Delay(100);
+    }
+
+    server.Dispose();
+    DeleteDirectory(dir);
+    throw new InvalidOperationException("redis-server did not start.");
+}
+
+static string Figure(Stats s) => $"{s.Rate:N0} req/s, p50 {s.P50:F2} ms, p99 {s.P99:F2} ms{NonSuccess(s)}";
+
+static string NonSuccess(Stats s) => s.Failures > 0 ? $", {s.Failures} non-2xx" : "";
+
+static Stats Median(List<Stats> runs) => runs.OrderBy(r => r.Rate).ElementAt(runs.Count / 2);
+
+static string? OnPath(string tool) =>
+    (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+
+static void DeleteDirectory(string dir)
+{
+    try
+    {
+        Directory.Delete(dir, recursive: true);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        Console.WriteLine($"  could not delete {dir}: {e.Message}");
+    }
+}
+
+// A process's CPU time (utime + stime) in seconds, from /proc/<pid>/stat in clock ticks.
+double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / clockTicks;
 }
 
 async Task PendCalls(Sandbox s, int count)
@@ -438,12 +876,17 @@ async Task FillVcs(Sandbox s, int target)
     }));
 }
 
-Child StartMock(int port)
+Child StartMock(int port, Dictionary<string, string>? extra = null, Action<string>? onLine = null, string? dll = null)
 {
     var settings = LoadSettings(port);
     settings["Sandboxes__MaxVcsPerSandbox"] = "2000000";
     settings["Sandboxes__MaxPendingOperationsPerSandbox"] = "1000000";
-    return Start(mockDll, "", settings);
+    foreach (var (key, value) in extra ?? [])
+    {
+        settings[key] = value;
+    }
+
+    return Start(dll ?? mockDll, "", settings, onLine);
 }
 
 // Two fresh instances of the same build, one holding 1k VCs and one holding many: the RSS is what the VCs cost, not
@@ -594,9 +1037,25 @@ static async Task<HttpResponseMessage> Send(HttpClient http, Sandbox s, HttpMeth
 
 static async Task<JsonNode> Json(HttpResponseMessage response) => JsonNode.Parse(await response.EnsureSuccessStatusCode().Content.ReadAsStringAsync())!;
 
+// Clock ticks per second, the unit of /proc/<pid>/stat's CPU times (getconf CLK_TCK; 100 when it cannot tell).
+static double ClockTicks()
+{
+    try
+    {
+        using var getconf = Process.Start(new ProcessStartInfo("getconf", "CLK_TCK") { RedirectStandardOutput = true })!;
+        var output = getconf.StandardOutput.ReadToEnd();
+        getconf.WaitForExit();
+        return double.TryParse(output.Trim(), CultureInfo.InvariantCulture, out var ticks) && ticks > 0 ? ticks : 100;
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        return 100;
+    }
+}
+
 static string Met(bool met, bool notJudged = false) => notJudged ? "(smoke)" : met ? "yes" : "no";
 
-static Child Start(string dll, string arguments, Dictionary<string, string> environment)
+static Child Start(string dll, string arguments, Dictionary<string, string> environment, Action<string>? onLine = null)
 {
     var start = new ProcessStartInfo("dotnet", $"\"{dll}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
     foreach (var (key, value) in environment)
@@ -605,7 +1064,13 @@ static Child Start(string dll, string arguments, Dictionary<string, string> envi
     }
 
     var process = Process.Start(start)!;
-    process.OutputDataReceived += (_, _) => { };
+    process.OutputDataReceived += (_, e) =>
+    {
+        if (e.Data is { } line)
+        {
+            onLine?.Invoke(line);
+        }
+    };
     process.ErrorDataReceived += (_, _) => { };
     process.BeginOutputReadLine();
     process.BeginErrorReadLine();
@@ -640,6 +1105,9 @@ internal sealed class Child : IDisposable
 }
 
 internal sealed record Sandbox(HttpClient Http, string Id, string Key, string Af);
+
+/// <summary>A cluster node the benchmark started, with what it has logged so far.</summary>
+internal sealed record Node(Child Server, Uri Uri, ConcurrentQueue<string> Log);
 
 internal sealed record Stats(double Rate, double P50, double P99)
 {

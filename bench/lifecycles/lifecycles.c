@@ -6,9 +6,9 @@
  * an epoll loop over their share of the connections, so the client costs little next to the server (a .NET driver
  * or wrk with a Lua state machine per thread costs as much CPU as NdisMock itself on two cores).
  *
- *   lifecycles HOST PORT CONNECTIONS THREADS WARMUP_SECONDS SECONDS "id key af;id key af;..."
+ *   lifecycles HOST PORT[,PORT...] CONNECTIONS THREADS WARMUP_SECONDS SECONDS "id key af;id key af;..."
  *
- * Connection i uses the (i mod n)-th sandbox. Prints one line:
+ * Connection i uses the (i mod n)-th sandbox and the (i mod m)-th of the m ports (several nodes of one cluster). Prints one line:
  *   lifecycles=N requests=N non2xx=N seconds=S p50_us=N p99_us=N
  * counting only what completed after the warm-up.
  */
@@ -35,6 +35,7 @@ typedef struct {
 
 typedef struct {
     int fd, step, have;
+    uint16_t port;
     const sandbox_t *sandbox;
     char vc[HANDLE], op[HANDLE];
     uint64_t sent;
@@ -179,7 +180,9 @@ static void *run(void *argument) {
         if (c->fd < 0) fail("socket");
         int one = 1;
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(c->fd, (struct sockaddr *)&address, sizeof address) < 0) fail("connect");
+        struct sockaddr_in to = address;
+        to.sin_port = htons(c->port);
+        if (connect(c->fd, (struct sockaddr *)&to, sizeof to) < 0) fail("connect");
         struct epoll_event event = {.events = EPOLLIN, .data.ptr = c};
         if (epoll_ctl(epoll, EPOLL_CTL_ADD, c->fd, &event) < 0) fail("epoll_ctl");
         send_next(c);
@@ -218,11 +221,19 @@ static int compare(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
     if (argc != 8) {
-        fprintf(stderr, "usage: %s HOST PORT CONNECTIONS THREADS WARMUP_SECONDS SECONDS \"id key af;...\"\n", argv[0]);
+        fprintf(stderr, "usage: %s HOST PORT[,PORT...] CONNECTIONS THREADS WARMUP_SECONDS SECONDS \"id key af;...\"\n", argv[0]);
         return 2;
     }
     address.sin_family = AF_INET;
-    address.sin_port = htons((uint16_t)atoi(argv[2]));
+    uint16_t ports[64];
+    int port_count = 0;
+    for (char *save = NULL, *port = strtok_r(argv[2], ",", &save); port && port_count < 64; port = strtok_r(NULL, ",", &save)) {
+        ports[port_count++] = (uint16_t)atoi(port);
+    }
+    if (port_count == 0) {
+        fprintf(stderr, "no port given\n");
+        return 2;
+    }
     if (inet_pton(AF_INET, argv[1], &address.sin_addr) != 1) fail("inet_pton");
     int connections = atoi(argv[3]), threads = atoi(argv[4]);
     double warmup = atof(argv[5]), seconds = atof(argv[6]);
@@ -251,7 +262,10 @@ int main(int argc, char **argv) {
     worker_t *workers = calloc((size_t)threads, sizeof *workers);
     pthread_t *ids = calloc((size_t)threads, sizeof *ids);
     uint64_t start = now_ns();
-    for (int i = 0; i < connections; i++) all[i].sandbox = &sandboxes[i % sandbox_count];
+    for (int i = 0; i < connections; i++) {
+        all[i].sandbox = &sandboxes[i % sandbox_count];
+        all[i].port = ports[i % port_count];
+    }
     for (int t = 0, first = 0; t < threads; t++) {
         int count = connections / threads + (t < connections % threads);
         workers[t].connections = all + first;
