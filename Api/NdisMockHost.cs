@@ -38,8 +38,7 @@ public static class NdisMockHost
         {
             builder.Services.AddSingleton(services => new SandboxLog(services.GetRequiredService<IOptions<StorageOptions>>().Value));
             builder.Services.AddSingleton(services => new DurableSandboxes(
-                services.GetRequiredService<SandboxLog>(), services.GetRequiredService<IOptions<StorageOptions>>().Value,
-                services.GetRequiredService<RequestReplayer>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<DurableSandboxes>>()));
+                services.GetRequiredService<SandboxLog>(), services.GetRequiredService<RequestReplayer>(), services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<DurableSandboxes>>()));
             builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         }
 

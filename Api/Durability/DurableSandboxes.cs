@@ -11,7 +11,7 @@ namespace NdisMock.Api.Durability;
 /// way. A write that fails (Redis unreachable past the timeout) drops the sandbox from memory, since it is now ahead of
 /// its log, and answers 503; the next request rebuilds it from the log, which holds every operation that was answered.
 /// </summary>
-internal sealed partial class DurableSandboxes(SandboxLog log, StorageOptions options, RequestReplayer replayer, TimeProvider time, ILogger<DurableSandboxes> logger)
+internal sealed partial class DurableSandboxes(SandboxLog log, RequestReplayer replayer, TimeProvider time, ILogger<DurableSandboxes> logger)
 {
     private static readonly AsyncLocal<DurableRequest?> CurrentRequest = new();
 
@@ -153,7 +153,8 @@ internal sealed partial class DurableSandboxes(SandboxLog log, StorageOptions op
         {
             try
             {
-                await Task.WhenAll(request.Writes).WaitAsync(options.WriteTimeout, time);
+                // Each write fails by itself past the write timeout (the connection's own), so no timer is armed here.
+                await (request.Writes.Count == 1 ? request.Writes[0] : Task.WhenAll(request.Writes));
             }
 #pragma warning disable CA1031 // Whatever Redis throws, the answer is the same 503.
             catch (Exception e)

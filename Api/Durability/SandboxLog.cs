@@ -54,6 +54,7 @@ internal sealed class SandboxLog : IDisposable
         if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
         redis.call('RPUSH', KEYS[1], ARGV[1])
         redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        redis.call('PEXPIRE', KEYS[2], ARGV[3])
         return 1
         """;
 
@@ -70,8 +71,8 @@ internal sealed class SandboxLog : IDisposable
         Task appended;
         if (owner is null)
         {
+            // The key's expiry is renewed with the sandbox's last use (TouchAsync), not on every append.
             appended = db.ListRightPushAsync(key, json);
-            _ = db.KeyExpireAsync(key, Expiry(timeToLive), CommandFlags.FireAndForget);
         }
         else
         {
@@ -80,6 +81,7 @@ internal sealed class SandboxLog : IDisposable
 
         if (record.Kind == LogRecordKind.Created)
         {
+            _ = db.KeyExpireAsync(key, Expiry(timeToLive), CommandFlags.FireAndForget);
             var listed = db.SetAddAsync(Ids, id);
             return Task.WhenAll(appended, listed);
         }
@@ -104,6 +106,7 @@ internal sealed class SandboxLog : IDisposable
         var db = Db;
         var expiry = Expiry(timeToLive);
         _ = db.KeyExpireAsync(LogOf(id), expiry, CommandFlags.FireAndForget);
+        _ = db.KeyExpireAsync(OwnerOf(id), expiry, CommandFlags.FireAndForget);
         return db.StringSetAsync(UsedOf(id), at.UtcTicks, expiry);
     }
 
