@@ -17,8 +17,6 @@ internal sealed partial class DurableSandboxes(SandboxLog log, RequestReplayer r
 
     public SandboxLog Log => log;
 
-    public RequestReplayer Replayer => replayer;
-
     /// <summary>The request being answered on this flow, whose writes its answer waits for.</summary>
     private sealed class DurableRequest(SandboxEntry? entry, LogRecord record)
     {

@@ -15,9 +15,6 @@ internal sealed class RequestReplayer(IServiceScopeFactory scopes)
     private const string ReplayKey = "NdisMock.Replay";
     private RequestDelegate? _pipeline;
 
-    /// <summary>Whether the pipeline is built (the host has started), so logs can be replayed.</summary>
-    public bool IsReady => _pipeline is not null;
-
     /// <summary>Keeps the rest of the pipeline from this point for replays; passes every request on unchanged.</summary>
     public IApplicationBuilder CapturePipeline(IApplicationBuilder app) => app.Use(next =>
     {

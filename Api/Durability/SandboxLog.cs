@@ -30,14 +30,8 @@ internal sealed class SandboxLog : IDisposable
         // While Redis is unreachable a write fails at once instead of waiting in a backlog to be sent later: an
         // operation answered 503 is then never applied behind the caller's back once Redis is back.
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
-        Endpoint = options.Redis!;
         _redis = new(() => ConnectionMultiplexer.Connect(configuration));
     }
-
-    /// <summary>The Redis configured (host:port), for the readiness report.</summary>
-    public string Endpoint { get; }
-
-    public ConnectionMultiplexer Connection => _redis.Value;
 
     private IDatabase Db => _redis.Value.GetDatabase();
 
