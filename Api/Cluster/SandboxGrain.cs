@@ -163,8 +163,9 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
         }
         catch (OperationCanceledException)
         {
-            // Nothing new within the wait, or the sandbox went away meanwhile: the next read tells which.
-            return new JournalRead([], entry.Sandbox.OldestEventKept, entry.Gone.IsCancellationRequested ? "SandboxDeleted" : null);
+            // Nothing new within the wait, or the sandbox left: deleted or expired ends the subscription; moved (this node
+            // let go of it) does not, and the next read finds it where it is hosted now.
+            return new JournalRead([], entry.Sandbox.OldestEventKept, entry.Gone.IsCancellationRequested ? entry.Ended : null);
         }
 
         return new JournalRead(JsonSerializer.SerializeToUtf8Bytes(batch.Events, forwarding.EventJson), batch.OldestSequenceKept, null);

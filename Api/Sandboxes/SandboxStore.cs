@@ -30,7 +30,14 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
     /// <summary>Cancelled once the sandbox leaves this process (deleted, expired, unloaded): a read waiting on it stops.</summary>
     public CancellationToken Gone => _gone.Token;
 
-    internal void MarkGone() => _gone.Cancel();
+    /// <summary>Why it is gone for good (SandboxDeleted, SandboxExpired); null while it exists, or when it only left this process.</summary>
+    public string? Ended { get; private set; }
+
+    internal void MarkGone(string? ended)
+    {
+        Ended = ended;
+        _gone.Cancel();
+    }
 
     /// <summary>Its journal as hub subscriptions read it.</summary>
     public SandboxJournal Journal { get; } = new(sandbox, id);
@@ -338,12 +345,15 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         _owners[id] = owner;
     }
 
-    /// <summary>Stops what a sandbox leaving this process keeps running: its timer, its log, waiting reads.</summary>
-    private static void Release(SandboxEntry entry)
+    /// <summary>
+    /// Stops what a sandbox leaving this process keeps running: its timer, its log, waiting reads. With
+    /// <paramref name="ended"/> (SandboxDeleted, SandboxExpired) it is gone for good; without, only from this process.
+    /// </summary>
+    private static void Release(SandboxEntry entry, string? ended = null)
     {
         entry.Completions?.Dispose();
         entry.Sandbox.Changed = null;
-        entry.MarkGone();
+        entry.MarkGone(ended);
     }
 
     /// <summary>The sandbox, unless it does not exist or has expired (then it is evicted on the spot).</summary>
@@ -370,7 +380,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
             return false;
         }
 
-        Release(removed);
+        Release(removed, "SandboxDeleted");
         _durable?.Removed(id);
         _feeds.SandboxRemoved(id, "SandboxDeleted");
         LogRemoved(id, "deleted");
@@ -476,7 +486,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
     {
         if (_sandboxes.TryRemove(new KeyValuePair<string, SandboxEntry>(entry.Id, entry)))
         {
-            Release(entry);
+            Release(entry, "SandboxExpired");
             _durable?.Removed(entry.Id);
             _feeds.SandboxRemoved(entry.Id, "SandboxExpired");
             LogRemoved(entry.Id, reason);
