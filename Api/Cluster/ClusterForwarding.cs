@@ -92,16 +92,7 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
             return;
         }
 
-        var names = new List<string>();
-        var values = new List<string>();
-        foreach (var (name, value) in http.Request.Headers)
-        {
-            if (!HopByHop.Contains(name))
-            {
-                names.Add(name);
-                values.Add(value.ToString());
-            }
-        }
+        var (names, values) = EndToEnd(http.Request.Headers);
 
         if (creating)
         {
@@ -221,9 +212,16 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
         await pipeline(http);
         await http.Response.CompleteAsync();
 
+        var (names, values) = EndToEnd(http.Response.Headers);
+        return new ForwardedReply(http.Response.StatusCode, [.. names], [.. values], answer.ToArray());
+    }
+
+    /// <summary>The headers that travel with a forwarded request or answer: all but the hop-by-hop ones (and the framing).</summary>
+    private static (List<string> Names, List<string> Values) EndToEnd(IHeaderDictionary headers)
+    {
         var names = new List<string>();
         var values = new List<string>();
-        foreach (var (name, value) in http.Response.Headers)
+        foreach (var (name, value) in headers)
         {
             if (!HopByHop.Contains(name))
             {
@@ -232,7 +230,7 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
             }
         }
 
-        return new ForwardedReply(http.Response.StatusCode, [.. names], [.. values], answer.ToArray());
+        return (names, values);
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max)
