@@ -49,6 +49,28 @@ internal static class Hosting
         await next(http);
     });
 
+    /// <summary>
+    /// A request's whole body, read once so that it can be kept or sent on; null when it has none. Reading stops past
+    /// <paramref name="max"/> bytes, so an oversized body is told apart without being read whole.
+    /// </summary>
+    public static async Task<byte[]?> ReadWholeBodyAsync(this HttpRequest request, long max)
+    {
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            return null;
+        }
+
+        using var copy = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        int read;
+        while (copy.Length <= max && (read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+        {
+            copy.Write(buffer, 0, read);
+        }
+
+        return copy.ToArray();
+    }
+
     internal static bool HasDotSegment(string rawTarget)
     {
         var path = rawTarget.AsSpan();
@@ -179,4 +201,13 @@ internal sealed partial class NdisMetrics
 
     [LoggerMessage(LogLevel.Information, "Sandbox {SandboxId}: {Operation} refused with {Status} ({Method})")]
     private partial void LogRefused(string sandboxId, string operation, int status, string method);
+}
+
+/// <summary>Tells body binding whether a request built in process (a replay, a forwarded request) has a body, as a server does.</summary>
+internal sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
+{
+    public static readonly BodyDetection Some = new(true);
+    public static readonly BodyDetection None = new(false);
+
+    public bool CanHaveBody => canHaveBody;
 }

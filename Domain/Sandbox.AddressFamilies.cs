@@ -142,9 +142,7 @@ public sealed partial class Sandbox
             {
                 af.Apply(AfTrigger.ClosePended);
                 var op = Pend(EventName.ProtocolCmCloseAf, af.Handle, behavior, af);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, NdisAfHandle = af.Handle, PendingOperationId = op.Id });
-                return Pended(op);
+                return HandlerPended(op, call, handler with { NdisAfHandle = af.Handle });
             }
 
             var answered = Answered(behavior.Status, call, handler, callback);

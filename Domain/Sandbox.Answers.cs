@@ -156,6 +156,17 @@ public sealed partial class Sandbox
 
     private static Outcome Completed(NdisStatus status) => new() { Kind = OutcomeKind.Completed, Status = status };
 
+    /// <summary>
+    /// The handler NDIS invoked pended the request: the call returns PENDING, and the handler's event, PENDING too,
+    /// carries the id its completion will name.
+    /// </summary>
+    private Outcome HandlerPended(PendingOperation op, NdisEvent call, NdisEvent handler)
+    {
+        Emit(call with { Status = NdisStatuses.Pending });
+        Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
+        return Pended(op);
+    }
+
     private static Outcome Pended(PendingOperation op) =>
         new() { Kind = OutcomeKind.Pended, Status = NdisStatuses.Pending, PendingOperationId = op.Id };
 

@@ -71,9 +71,7 @@ public sealed partial class Sandbox
                 var granted = Flagged(parameters, _network.Reserve(vc.Handle, parameters));
                 var op = Pend(EventName.ProtocolCmMakeCall, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party?.Handle, parameters: granted, cause: route?.Cause);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
-                return Pended(op) with { NdisPartyHandle = party?.Handle, Created = party is not null };
+                return HandlerPended(op, call, handler) with { NdisPartyHandle = party?.Handle, Created = party is not null };
             }
 
             if (!behavior.Status.IsSuccess)
@@ -239,9 +237,7 @@ public sealed partial class Sandbox
                 vc.Apply(CallTrigger.ClosePended);
                 var op = Pend(EventName.ProtocolCmCloseCall, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: named?.Handle);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
-                return Pended(op);
+                return HandlerPended(op, call, handler);
             }
 
             if (!behavior.Status.IsSuccess)

@@ -50,9 +50,7 @@ public sealed partial class Sandbox
                 _parties.Add(party.Handle, party);
                 var op = Pend(EventName.ProtocolCmAddParty, party.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party.Handle, parameters: parameters);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
-                return Pended(op) with { NdisPartyHandle = party.Handle, Created = true };
+                return HandlerPended(op, call, handler) with { NdisPartyHandle = party.Handle, Created = true };
             }
 
             if (!behavior.Status.IsSuccess)
@@ -143,9 +141,7 @@ public sealed partial class Sandbox
                 party.Apply(PartyTrigger.DropPended);
                 var op = Pend(EventName.ProtocolCmDropParty, party.Handle, behavior, vc.Af,
                     vc: vc.Handle, party: party.Handle);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
-                return Pended(op);
+                return HandlerPended(op, call, handler);
             }
 
             var answered = Answered(behavior.Status, call, handler, callback);

@@ -45,9 +45,7 @@ public sealed partial class Sandbox
             {
                 var op = Pend(EventName.ProtocolCmModifyCallQoS, vc.Handle, behavior, vc.Af,
                     vc: vc.Handle, parameters: callParameters, activationCount: vc.ActivationCount);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, PendingOperationId = op.Id });
-                return Pended(op);
+                return HandlerPended(op, call, handler);
             }
 
             if (!behavior.Status.IsSuccess)

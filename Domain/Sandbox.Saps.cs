@@ -121,9 +121,7 @@ public sealed partial class Sandbox
             {
                 sap.Apply(SapTrigger.DeregisterPended);
                 var op = Pend(EventName.ProtocolCmDeregisterSap, sap.Handle, behavior, sap.Af, sap: sap.Handle);
-                Emit(call with { Status = NdisStatuses.Pending });
-                Emit(handler with { Status = NdisStatuses.Pending, NdisSapHandle = sap.Handle, PendingOperationId = op.Id });
-                return Pended(op);
+                return HandlerPended(op, call, handler with { NdisSapHandle = sap.Handle });
             }
 
             // NdisClDeregisterSap documents no synchronous success: NDIS returns PENDING and calls ProtocolClDeregisterSapComplete.

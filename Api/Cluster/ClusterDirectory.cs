@@ -14,7 +14,7 @@ internal sealed class ClusterDirectory(IGrainFactory grains, ClusterForwarding f
     {
         if (sandboxId is null || !SandboxStore.IsSandboxId(sandboxId))
         {
-            return HubOpening.Refused(HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key."));
+            return HubOpening.Refused(SandboxStore.UnknownSandboxRefusal());
         }
 
         HubAdmission admission;

@@ -85,7 +85,7 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
             return;
         }
 
-        var body = await ReadBodyAsync(http.Request, max);
+        var body = await http.Request.ReadWholeBodyAsync(max);
         if (body is { Length: var length } && length > max)
         {
             await ProblemCatalogue.BodyTooLarge(length, max).ExecuteAsync(http);
@@ -233,41 +233,11 @@ internal sealed partial class ClusterForwarding(IGrainFactory grains, IServiceSc
         return (names, values);
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long max)
-    {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
-        {
-            return null;
-        }
-
-        using var copy = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
-        {
-            copy.Write(buffer, 0, read);
-            if (copy.Length > max)
-            {
-                break;
-            }
-        }
-
-        return copy.ToArray();
-    }
-
     private static JsonSerializerOptions EventJsonOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         Json.Configure(options);
         return options;
-    }
-
-    private sealed class BodyDetection(bool canHaveBody) : IHttpRequestBodyDetectionFeature
-    {
-        public static readonly BodyDetection Some = new(true);
-        public static readonly BodyDetection None = new(false);
-
-        public bool CanHaveBody => canHaveBody;
     }
 
     [LoggerMessage(LogLevel.Warning, "Sandbox {SandboxId}: its node was lost during a {Method} ({Exception}); the grain moves to a live node")]

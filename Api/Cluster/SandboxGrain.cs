@@ -126,7 +126,8 @@ internal sealed class SandboxGrain(SandboxStore store, ClusterForwarding forward
     {
         if (!await ClaimAsync())
         {
-            return new HubAdmission("StorageUnavailable", "The sandbox's storage (Redis) does not answer now; subscribe again later.", 0, 0);
+            var unavailable = SandboxStore.StorageUnavailableRefusal();
+            return new HubAdmission(HubRefusal.ReasonOf(unavailable), unavailable.Message, 0, 0);
         }
 
         var entry = await store.FindAsync(Id);

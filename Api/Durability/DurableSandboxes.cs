@@ -226,14 +226,11 @@ internal sealed partial class DurableSandboxes(SandboxLog log, RequestReplayer r
     /// <summary>The body as text (the API takes JSON only); the body limit has already bounded it. The endpoint then reads the copy.</summary>
     private static async Task<string?> ReadBodyAsync(HttpContext http)
     {
-        if (http.Request.ContentLength == 0 || (http.Request.ContentLength is null && !http.Request.Headers.ContainsKey("Transfer-Encoding")))
+        if (await http.Request.ReadWholeBodyAsync(long.MaxValue) is not { } bytes)
         {
             return null;
         }
 
-        using var copy = new MemoryStream();
-        await http.Request.Body.CopyToAsync(copy, http.RequestAborted);
-        var bytes = copy.ToArray();
         http.Request.Body = new MemoryStream(bytes, writable: false);
         return Encoding.UTF8.GetString(bytes);
     }

@@ -43,20 +43,12 @@ internal sealed class RequestReplayer(IServiceScopeFactory scopes)
             request.Body = new MemoryStream(body, writable: false);
             request.ContentLength = body.Length;
             request.ContentType = record.ContentType;
-            http.Features.Set<IHttpRequestBodyDetectionFeature>(HasBody.Instance);
+            http.Features.Set<IHttpRequestBodyDetectionFeature>(BodyDetection.Some);
         }
 
         http.Response.Body = Stream.Null;
         http.Items[ReplayKey] = entry;
         await pipeline(http);
         return http.Response.StatusCode;
-    }
-
-    /// <summary>Tells the endpoint's body binding that the replayed request has a body, as a server does for one that came with Content-Length.</summary>
-    private sealed class HasBody : IHttpRequestBodyDetectionFeature
-    {
-        public static readonly HasBody Instance = new();
-
-        public bool CanHaveBody => true;
     }
 }

@@ -399,7 +399,7 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         }
         catch (StorageUnavailableException)
         {
-            return HubOpening.Refused(HubRefusal.Create("StorageUnavailable", "The sandbox's storage (Redis) does not answer now; subscribe again later."));
+            return HubOpening.Refused(StorageUnavailableRefusal());
         }
 
         if (Admit(entry, sandboxKey) is { } refusal)
@@ -411,12 +411,20 @@ internal sealed partial class SandboxStore : ISandboxDirectory, IDisposable
         return new HubOpening(entry.Journal, sandbox.OldestEventKept, sandbox.LastSequence, null);
     }
 
+    /// <summary>A hub subscriber's refusal for an id that names no sandbox (the id is not repeated: it may be a key).</summary>
+    public static HubException UnknownSandboxRefusal() =>
+        HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key.");
+
+    /// <summary>A hub subscriber's refusal while the sandbox's storage does not answer.</summary>
+    public static HubException StorageUnavailableRefusal() =>
+        HubRefusal.Create("StorageUnavailable", "The sandbox's storage (Redis) does not answer now; subscribe again later.");
+
     /// <summary>Checks a subscriber's key and spends one request of the sandbox's allowance; the refusal, or null when admitted.</summary>
     public HubException? Admit(SandboxEntry? entry, string? sandboxKey)
     {
         if (entry is null)
         {
-            return HubRefusal.Create("UnknownSandbox", "There is no sandbox by that id (never created, deleted, or expired): pass the sandbox id first, then its key.");
+            return UnknownSandboxRefusal();
         }
 
         if (string.IsNullOrEmpty(sandboxKey))
