@@ -27,12 +27,7 @@ var start = new ProcessStartInfo("dotnet", $"\"{api}\"") { RedirectStandardOutpu
 start.Environment["Urls"] = $"http://127.0.0.1:{port}";
 start.Environment["Logging__LogLevel__Default"] = "Warning";
 start.Environment["Limits__MemoryBudgetMiB"] = budget.ToString(CultureInfo.InvariantCulture);
-var server = Process.Start(start)!;
-var serverErrors = new ConcurrentQueue<string>();
-server.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal))) serverErrors.Enqueue(l); };
-server.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) serverErrors.Enqueue(e.Data); };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
+var (server, serverErrors) = StartCollectingErrors(start);
 var baseUri = new Uri($"http://127.0.0.1:{port}");
 await Ready(baseUri, "/health");
 

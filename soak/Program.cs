@@ -26,12 +26,7 @@ foreach (var (setting, value) in LoadSettings(port))
     start.Environment[setting] = value;
 }
 
-var server = Process.Start(start)!;
-var serverErrors = new ConcurrentQueue<string>();
-server.OutputDataReceived += (_, e) => { if (e.Data is { } l && (l.Contains("fail:", StringComparison.Ordinal) || l.Contains("crit:", StringComparison.Ordinal))) serverErrors.Enqueue(l); };
-server.ErrorDataReceived += (_, e) => { if (!string.IsNullOrWhiteSpace(e.Data)) serverErrors.Enqueue(e.Data); };
-server.BeginOutputReadLine();
-server.BeginErrorReadLine();
+var (server, serverErrors) = StartCollectingErrors(start);
 var baseUri = new Uri($"http://127.0.0.1:{port}");
 using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(30) };
 await Ready(baseUri, "/health/ready");

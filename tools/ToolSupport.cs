@@ -9,6 +9,30 @@ namespace NdisMock.Tools;
 /// <summary>What the benchmark and the soak both need: ports, the repository, processes, memory and trends.</summary>
 internal static class ToolSupport
 {
+    /// <summary>Starts a server whose output is redirected, keeping every line it logs at fail or crit level, and all of its standard error.</summary>
+    public static (Process Server, System.Collections.Concurrent.ConcurrentQueue<string> Errors) StartCollectingErrors(ProcessStartInfo start)
+    {
+        var server = Process.Start(start)!;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && (line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal)))
+            {
+                errors.Enqueue(line);
+            }
+        };
+        server.ErrorDataReceived += (_, e) =>
+        {
+            if (!string.IsNullOrWhiteSpace(e.Data))
+            {
+                errors.Enqueue(e.Data);
+            }
+        };
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        return (server, errors);
+    }
+
     /// <summary>A loopback port nothing listens on now.</summary>
     public static int FreePort()
     {
