@@ -78,8 +78,9 @@ public static class NdisMockHost
         var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            // Scraped at Operator__MetricsPath; a scrape reads the meters now, not a copy kept for a while.
-            metrics.AddMeter(NdisMetrics.MeterName).AddAspNetCoreInstrumentation()
+            // Scraped at Operator__MetricsPath; a scrape reads the meters now, not a copy kept for a while. System.Runtime is
+            // .NET's own meter: GC heap sizes, pauses and bytes allocated (the benchmark's allocation per request reads it).
+            metrics.AddMeter(NdisMetrics.MeterName, "System.Runtime").AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
             if (otlp)
             {
