@@ -16,6 +16,10 @@ public static class HubRegistration
         services.AddSignalR(options => options.AddFilter<RefusalLoggingHubFilter>())
             .AddJsonProtocol(options => configureJson(options.PayloadSerializerOptions))
             .AddMessagePackProtocol();
+        // SignalR's own lifetime manager, keeping each connection by id for the feeds (a closed type wins over SignalR's open one).
+        services.AddSingleton<NdisHubConnections>();
+        services.AddSingleton<HubLifetimeManager<NdisHub>>(provider => provider.GetRequiredService<NdisHubConnections>());
+        services.AddSingleton<IHubConnections>(provider => provider.GetRequiredService<NdisHubConnections>());
         services.AddOptions<EventFeedsOptions>();
         services.AddSingleton<EventFeeds>();
         services.AddSingleton<IEventFeeds>(provider => provider.GetRequiredService<EventFeeds>());
