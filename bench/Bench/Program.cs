@@ -72,6 +72,7 @@ foreach (var s in warmSandboxes)
 await CallbackLatency(1);
 await CallbackLatency(10);
 await BroadcastLatency();
+await GroupBroadcastLatency(10);
 
 if (durableOnly || seamOnly || clusterOnly)
 {
@@ -109,6 +110,11 @@ if (callbackOnly)
     {
         var spread = await CallbackLatency(n);
         Console.WriteLine($"fan-out to {n}: last received p50 {spread.P50:F2} ms, p99 {spread.P99:F2} ms");
+        if (n == 100)
+        {
+            var group = await GroupBroadcastLatency(n);
+            Console.WriteLine($"bare group broadcast to {n}: last received p50 {group.P50:F2} ms, p99 {group.P99:F2} ms; ratio of p99s {spread.P99 / group.P99:F2}");
+        }
     }
 
     return 0;
@@ -229,6 +235,8 @@ foreach (var n in new[] { 1, 10, 100 })
     fanOut.Add((n, await CallbackLatency(n)));
 }
 
+var groupBroadcast = await GroupBroadcastLatency(100);
+
 // 4. Memory with idle VCs, and operation latency at 1k and at many VCs.
 var (at1k, atMany, rssBefore, rssIdle) = await AtScale();
 
@@ -286,8 +294,12 @@ Console.WriteLine($"| callback latency (1 subscriber) | p50 {callback.P50:F2} ms
 Console.WriteLine($"| bare SignalR broadcast (baseline) | p50 {broadcast.P50:F2} ms, p99 {broadcast.P99:F2} ms | 1.00 | | |");
 foreach (var (n, s) in fanOut)
 {
-    Console.WriteLine($"| fan-out to {n} subscriber(s) | last received p50 {s.P50:F2} ms, p99 {s.P99:F2} ms | | | |");
+    Console.WriteLine(n == 100
+        ? $"| fan-out to {n} subscribers | last received p50 {s.P50:F2} ms, p99 {s.P99:F2} ms | {s.P99 / groupBroadcast.P99:F2} × bare group broadcast p99 | last received p99 ≤ 2 ms and ≤ 3 × bare group broadcast to 100 | {Met(s.P99 <= 2 && s.P99 <= 3 * groupBroadcast.P99, smoke)} |"
+        : $"| fan-out to {n} subscriber(s) | last received p50 {s.P50:F2} ms, p99 {s.P99:F2} ms | | | |");
 }
+
+Console.WriteLine($"| bare SignalR group broadcast to 100 clients (baseline) | last received p50 {groupBroadcast.P50:F2} ms, p99 {groupBroadcast.P99:F2} ms | 1.00 | | |");
 
 Console.WriteLine($"| RSS with {idleVcs:N0} idle VCs (an instance of their own) | {rssIdle:F0} MiB (before filling: {rssBefore:F0} MiB) | | ≤ 512 MiB at 1,000,000 | {Met(rssIdle <= 512 && idleVcs >= 1_000_000, smoke)} |");
 Console.WriteLine($"| make+close call p50 at 1k vs {idleVcs:N0} VCs | {at1k.P50:F2} ms vs {atMany.P50:F2} ms | {atMany.P50 / at1k.P50:F2} | ≤ 1.1 | {Met(atMany.P50 <= 1.1 * at1k.P50, smoke)} |");
@@ -911,6 +923,49 @@ async Task<Stats> BroadcastLatency()
     }
 
     await hub.DisposeAsync();
+    return Stats.Of(latencies, 0, TimeSpan.Zero);
+}
+
+// The fan-out's yardstick: the baseline sends to a SignalR group its clients joined, timed from the send to the last of
+// them receiving, with the clients, the transport and the rounds of CallbackLatency(clients).
+async Task<Stats> GroupBroadcastLatency(int clients)
+{
+    using var http = new HttpClient { BaseAddress = baseUri };
+    var group = $"g{Guid.NewGuid():N}";
+    var hubs = new List<HubConnection>();
+    var pending = 0;
+    TaskCompletionSource? all = null;
+    for (var i = 0; i < clients; i++)
+    {
+        var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, "/hub"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
+        hub.On<long>("Ping", _ =>
+        {
+            if (Interlocked.Decrement(ref pending) == 0)
+            {
+                all?.TrySetResult();
+            }
+        });
+        await hub.StartAsync();
+        await hub.InvokeAsync("Join", group);
+        hubs.Add(hub);
+    }
+
+    var latencies = new List<double>();
+    for (var round = 0; round < callbackRounds / Math.Max(1, clients / 10); round++)
+    {
+        all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref pending, clients);
+        var sent = Stopwatch.GetTimestamp();
+        (await http.PostAsync($"/broadcast/{group}?sent={sent}", null)).EnsureSuccessStatusCode();
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+    }
+
+    foreach (var hub in hubs)
+    {
+        await hub.DisposeAsync();
+    }
+
     return Stats.Of(latencies, 0, TimeSpan.Zero);
 }
 
