@@ -50,6 +50,7 @@ var mockDll = Path.Combine(root, "Api", "bin", "Release", "net10.0", "NdisMock.A
 using var mock = StartMock(mockPort);
 using var baseline = Start(Path.Combine(root, "bench", "Baseline", "bin", "Release", "net10.0", "NdisMock.Bench.Baseline.dll"), "", new() { ["Urls"] = $"http://127.0.0.1:{basePort}" });
 using var wiremock = Start(Path.Combine(root, "bench", "WireMockHost", "bin", "Release", "net10.0", "NdisMock.Bench.WireMockHost.dll"), wirePort.ToString(CultureInfo.InvariantCulture), []);
+var gcdumpRestored = false;
 using var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 var mockUri = new Uri($"http://127.0.0.1:{mockPort}");
 var baseUri = new Uri($"http://127.0.0.1:{basePort}");
@@ -122,8 +123,9 @@ if (callbackOnly)
 
 if (scaleOnly)
 {
-    var (small, large, before, idle) = await AtScale();
+    var (small, large, before, idle, heap) = await AtScale();
     Console.WriteLine($"make+close p50 {small.P50:F3} ms at 1k VCs, {large.P50:F3} ms at {idleVcs:N0} (ratio {large.P50 / small.P50:F2}); p99 {small.P99:F3} vs {large.P99:F3} ms; RSS {before:F0} → {idle:F0} MiB");
+    Console.WriteLine($"bytes per idle VC (dotnet-gcdump): {heap}");
     return 0;
 }
 
@@ -238,7 +240,7 @@ foreach (var n in new[] { 1, 10, 100 })
 var groupBroadcast = await GroupBroadcastLatency(100);
 
 // 4. Memory with idle VCs, and operation latency at 1k and at many VCs.
-var (at1k, atMany, rssBefore, rssIdle) = await AtScale();
+var (at1k, atMany, rssBefore, rssIdle, heapPerVc) = await AtScale();
 
 // 5. Memory under sustained load, on an instance of its own: what the earlier loads left in the main instance's heap
 // (half a million pre-created VCs, since deleted) would otherwise settle back into the figures.
@@ -302,6 +304,7 @@ foreach (var (n, s) in fanOut)
 Console.WriteLine($"| bare SignalR group broadcast to 100 clients (baseline) | last received p50 {groupBroadcast.P50:F2} ms, p99 {groupBroadcast.P99:F2} ms | 1.00 | | |");
 
 Console.WriteLine($"| RSS with {idleVcs:N0} idle VCs (an instance of their own) | {rssIdle:F0} MiB (before filling: {rssBefore:F0} MiB) | | ≤ 512 MiB at 1,000,000 | {Met(rssIdle <= 512 && idleVcs >= 1_000_000, smoke)} |");
+Console.WriteLine($"| bytes per idle VC (dotnet-gcdump: GC heap after − before filling, ÷ {idleVcs:N0}) | {heapPerVc} | | | |");
 Console.WriteLine($"| make+close call p50 at 1k vs {idleVcs:N0} VCs | {at1k.P50:F2} ms vs {atMany.P50:F2} ms | {atMany.P50 / at1k.P50:F2} | ≤ 1.1 | {Met(atMany.P50 <= 1.1 * at1k.P50, smoke)} |");
 Console.WriteLine($"| RSS over {sustainedMinutes} min of lifecycles (an instance of their own) | {samples.First().Rss:F0} → {samples.Last().Rss:F0} MiB, trend after warm-up {slope:+0.0;-0.0} MiB/min | | no growth trend | {Met(slope < 2, smoke)} |");
 hostingRows.ForEach(Console.WriteLine);
@@ -1000,7 +1003,9 @@ Child StartMock(int port, Dictionary<string, string>? extra = null, Action<strin
 // Two fresh instances of the same build, one holding 1k VCs and one holding many: the RSS is what the VCs cost, not
 // what the earlier loads left in the heap, and the probes alternate between the two in short blocks, so that whatever
 // else the machine does in the meantime weighs on both figures alike.
-async Task<(Stats At1k, Stats AtMany, double RssBefore, double RssIdle)> AtScale()
+// The large instance's heap is dumped before the fill and after the probes (still idle VCs, the probes' journal
+// entries bounded long before): what the VCs cost in objects, besides what they cost in RSS.
+async Task<(Stats At1k, Stats AtMany, double RssBefore, double RssIdle, string HeapPerVc)> AtScale()
 {
     var small = await ScaleInstance();
     var large = await ScaleInstance();
@@ -1008,6 +1013,7 @@ async Task<(Stats At1k, Stats AtMany, double RssBefore, double RssIdle)> AtScale
     {
         await FillVcs(small.Sandbox, 1000);
         var before = await SettledRss(large.Server.Id);
+        var heapBefore = await TryGcDump(large.Server.Id);
         await FillVcs(large.Sandbox, idleVcs);
         // Let the server finish what the fill set going (its background GC of the grown heap) before measuring it idle.
         var idle = await SettledRss(large.Server.Id);
@@ -1018,13 +1024,91 @@ async Task<(Stats At1k, Stats AtMany, double RssBefore, double RssIdle)> AtScale
             atMany.AddRange(await ProbeLatencies(large.Sandbox, large.Vc, 10));
         }
 
-        return (Stats.Of(at1k, 0, TimeSpan.Zero), Stats.Of(atMany, 0, TimeSpan.Zero), before, idle);
+        var heapAfter = heapBefore.Dump is null ? heapBefore : await TryGcDump(large.Server.Id);
+        return (Stats.Of(at1k, 0, TimeSpan.Zero), Stats.Of(atMany, 0, TimeSpan.Zero), before, idle, HeapGrowth(heapBefore, heapAfter, idleVcs));
     }
     finally
     {
         small.Server.Dispose();
         large.Server.Dispose();
     }
+}
+
+// A gcdump of the process (dotnet-gcdump, the repository's local tool, restored on first use), or why there is none: a
+// tool that cannot run must not cost the rest of the run.
+async Task<(HeapDump? Dump, string? Failure)> TryGcDump(int pid)
+{
+    var file = Path.Combine(Path.GetTempPath(), $"ndismock-{pid}-{Guid.NewGuid():N}.gcdump");
+    try
+    {
+        if (!gcdumpRestored)
+        {
+            await DotnetTool(TimeSpan.FromMinutes(5), "tool", "restore");
+            gcdumpRestored = true;
+        }
+
+        await DotnetTool(TimeSpan.FromMinutes(10), "dotnet-gcdump", "collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file);
+        var report = await DotnetTool(TimeSpan.FromMinutes(10), "dotnet-gcdump", "report", file);
+        var dump = HeapDump.Parse(report);
+        return dump.Total > 0 ? (dump, null) : (null, "dotnet-gcdump report printed no heap size");
+    }
+    catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or TimeoutException)
+    {
+        return (null, e.Message);
+    }
+    finally
+    {
+        if (File.Exists(file))
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+// dotnet with these arguments from the repository's root (where the tool manifest is found): its standard output.
+async Task<string> DotnetTool(TimeSpan limit, params string[] arguments)
+{
+    var start = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var argument in arguments)
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var errors = process.StandardError.ReadToEndAsync();
+    using var timeout = new CancellationTokenSource(limit);
+    try
+    {
+        await process.WaitForExitAsync(timeout.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException($"dotnet {arguments[0]} {arguments.ElementAtOrDefault(1)} took over {limit.TotalMinutes:F0} min");
+    }
+
+    if (process.ExitCode != 0)
+    {
+        var said = (await errors + await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+        throw new InvalidOperationException($"dotnet {arguments[0]} {arguments.ElementAtOrDefault(1)} exited with {process.ExitCode}: {said}");
+    }
+
+    return await output;
+}
+
+// The heap's growth over the fill, per VC, and the three types that grew most; or why it was not measured.
+static string HeapGrowth((HeapDump? Dump, string? Failure) before, (HeapDump? Dump, string? Failure) after, int vcs)
+{
+    if (before.Dump is not { } b || after.Dump is not { } a)
+    {
+        return $"not measured ({before.Failure ?? after.Failure})";
+    }
+
+    const double mib = 1024 * 1024;
+    var grown = a.ByType.Select(t => (Type: t.Key, Bytes: t.Value - b.ByType.GetValueOrDefault(t.Key))).OrderByDescending(t => t.Bytes).Take(3);
+    return $"{(a.Total - b.Total) / (double)vcs:N0} B per VC (GC heap {b.Total / mib:F1} → {a.Total / mib:F1} MiB); grew most: " +
+        string.Join(", ", grown.Select(t => $"{t.Type} +{t.Bytes / mib:F1} MiB"));
 }
 
 // A fresh NdisMock with its create and make/close paths warmed up (so no figure pays for tier-0 JIT code), and a
@@ -1213,6 +1297,27 @@ internal sealed class Child : IDisposable
 }
 
 internal sealed record Sandbox(HttpClient Http, string Id, string Key, string Af);
+
+/// <summary>What dotnet-gcdump report prints of a heap: its total bytes, and the bytes of each type's objects.</summary>
+internal sealed record HeapDump(long Total, Dictionary<string, long> ByType)
+{
+    public static HeapDump Parse(string report)
+    {
+        long Number(string digits) => long.Parse(digits.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        var total = System.Text.RegularExpressions.Regex.Match(report, @"^\s*([\d,]+)\s+GC Heap bytes", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var byType = new Dictionary<string, long>();
+
+        // A row is "bytes count type", the type followed by its size class ("(Bytes > 10K)") and its assembly; the
+        // size classes of one type are added up, so that its growth is one figure.
+        foreach (System.Text.RegularExpressions.Match row in System.Text.RegularExpressions.Regex.Matches(report, @"^\s*([\d,]+)\s+[\d,]+\s+(.+?)(?:\s+\(Bytes > [^)]*\))?(?:\s+\[[^\]]*\])?\s*$", System.Text.RegularExpressions.RegexOptions.Multiline))
+        {
+            var type = row.Groups[2].Value;
+            byType[type] = byType.GetValueOrDefault(type) + Number(row.Groups[1].Value);
+        }
+
+        return new HeapDump(total.Success ? Number(total.Groups[1].Value) : byType.Values.Sum(), byType);
+    }
+}
 
 /// <summary>A cluster node the benchmark started, with what it has logged so far.</summary>
 internal sealed record Node(Child Server, Uri Uri, ConcurrentQueue<string> Log);
