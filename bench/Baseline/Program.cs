@@ -1,4 +1,5 @@
-// The yardstick: a bare ASP.NET Core minimal API answering a JSON POST, and a bare SignalR broadcast.
+// The yardstick: a bare ASP.NET Core minimal API answering a JSON POST, and a bare SignalR broadcast, to all clients or to
+// a group (what NdisMock's fan-out to a sandbox's subscribers does).
 using Microsoft.AspNetCore.SignalR;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -12,6 +13,11 @@ app.MapPost("/broadcast", async (IHubContext<PingHub> hub, long sent) =>
     await hub.Clients.All.SendAsync("Ping", sent);
     return TypedResults.Ok();
 });
+app.MapPost("/broadcast/{group}", async (IHubContext<PingHub> hub, string group, long sent) =>
+{
+    await hub.Clients.Group(group).SendAsync("Ping", sent);
+    return TypedResults.Ok();
+});
 app.MapHub<PingHub>("/hub");
 await app.RunAsync();
 
@@ -19,4 +25,7 @@ internal sealed record Payload(string? Context);
 
 internal sealed record Answer(string Status, string StatusCode, string? Context);
 
-internal sealed class PingHub : Hub;
+internal sealed class PingHub : Hub
+{
+    public Task Join(string group) => Groups.AddToGroupAsync(Context.ConnectionId, group);
+}
