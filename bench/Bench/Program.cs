@@ -871,6 +871,8 @@ async Task<Stats> CallbackLatency(int subscribers)
     var hubs = new List<HubConnection>();
     var pending = 0;
     TaskCompletionSource? all = null;
+    var settling = 0;
+    TaskCompletionSource? settled = null;
     for (var i = 0; i < subscribers; i++)
     {
         var hub = new HubConnectionBuilder().WithUrl(new Uri(mockUri, "/hubs/ndis"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
@@ -879,6 +881,15 @@ async Task<Stats> CallbackLatency(int subscribers)
             if (Interlocked.Decrement(ref pending) == 0)
             {
                 all?.TrySetResult();
+            }
+        });
+
+        // The close call's last event: once every subscriber has it, none is still busy with the round's earlier events.
+        hub.On<JsonObject>("ProtocolCmCloseCall", _ =>
+        {
+            if (Interlocked.Decrement(ref settling) == 0)
+            {
+                settled?.TrySetResult();
             }
         });
         await hub.StartAsync();
@@ -891,7 +902,10 @@ async Task<Stats> CallbackLatency(int subscribers)
     {
         var made = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call", new { }));
         await Post(s.Http, s, $"/pending/{(string)made["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
+        settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref settling, subscribers);
         var closed = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call/close", new { }));
+        await settled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref pending, subscribers);
         var sent = Stopwatch.GetTimestamp();
