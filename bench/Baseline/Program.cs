@@ -18,6 +18,9 @@ app.MapPost("/broadcast/{group}", async (IHubContext<PingHub> hub, string group,
     await hub.Clients.Group(group).SendAsync("Ping", sent);
     return TypedResults.Ok();
 });
+// The bytes allocated so far (what NdisMock's System.Runtime meter reports), so the benchmark can show the framework's
+// own allocation per request beside NdisMock's.
+app.MapGet("/allocated", () => GC.GetTotalAllocatedBytes());
 app.MapHub<PingHub>("/hub");
 await app.RunAsync();
 

@@ -378,13 +378,19 @@ async Task<Stats> Wrk(Uri uri, string path, string script, Dictionary<string, st
     return stats;
 }
 
-// The bytes the server has allocated so far, from the System.Runtime meter NdisMock exports at /metrics; null for a
-// server that exports none (the baseline, WireMock.Net, builds from before the meter), whose rows then print no figure.
+// The bytes the server has allocated so far, from the System.Runtime meter NdisMock exports at /metrics (the baseline
+// answers the same figure at /allocated); null for a server that exports none (WireMock.Net, builds from before the
+// meter), whose rows then print no figure.
 async Task<double?> AllocatedBytes(Uri uri)
 {
-    if (uri == baseUri || uri == wireUri)
+    if (uri == wireUri)
     {
         return null;
+    }
+
+    if (uri == baseUri)
+    {
+        return double.Parse(await scraper.GetStringAsync(new Uri(uri, "/allocated")), CultureInfo.InvariantCulture);
     }
 
     try
