@@ -7,12 +7,19 @@ public sealed partial class Sandbox
     public Outcome NdisCoCreateVc(string ndisAfHandle, string? protocolVcContext) =>
         Turn(EventName.NdisCoCreateVc, () =>
         {
+            // Every create-VC request lands here, so each event is built once with its final fields: a template copied
+            // with `with` would allocate a whole event per copy.
+            NdisEvent Call(NdisStatus? status = null, string? ndisVcHandle = null) => new()
+            {
+                Name = EventName.NdisCoCreateVc, Role = Role.Client, Status = status, NdisAfHandle = ndisAfHandle, NdisVcHandle = ndisVcHandle,
+                ProtocolVcContext = protocolVcContext,
+            };
+
             var af = FindAf(ndisAfHandle);
-            var call = new NdisEvent { Name = EventName.NdisCoCreateVc, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolVcContext = protocolVcContext };
             if (af is not { IsOpen: true })
             {
                 // NdisCoCreateVc: FAILURE for an invalid AF handle.
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (NdisClOpenAddressFamilyEx function).", call);
+                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (NdisClOpenAddressFamilyEx function).", Call());
             }
 
             var behavior = _behaviors[CmHandler.ProtocolCoCreateVc];
@@ -21,24 +28,27 @@ public sealed partial class Sandbox
             RequireVcRoom();
 
             var handle = _handles.Next(HandleKind.Vc);
-            var callMgrVcContext = $"cm-{handle}";
-            var handler = new NdisEvent
-            {
-                Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
-            };
             if (!behavior.Status.IsSuccess)
             {
-                Emit(call with { Status = behavior.Status });
-                Emit(handler);
+                Emit(Call(behavior.Status));
+                Emit(new NdisEvent
+                {
+                    Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
+                });
                 return Completed(behavior.Status);
             }
 
+            var callMgrVcContext = $"cm-{handle}";
             var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext, _undo);
             _vcs.Add(handle, vc);
             _vcsInIssueOrder.Add(vc);
-            Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
-            Emit(handler with { CallMgrVcContext = callMgrVcContext });
-            return Completed(NdisStatuses.Success) with { NdisVcHandle = handle, Created = true };
+            Emit(Call(NdisStatuses.Success, handle));
+            Emit(new NdisEvent
+            {
+                Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
+                CallMgrVcContext = callMgrVcContext,
+            });
+            return new Outcome { Kind = OutcomeKind.Completed, Status = NdisStatuses.Success, NdisVcHandle = handle, Created = true };
         });
 
     /// <summary>The client deletes a VC it created; NDIS calls the MCM's ProtocolCoDeleteVc.</summary>
