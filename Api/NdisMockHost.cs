@@ -68,6 +68,7 @@ public static class NdisMockHost
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddValidation();
+        builder.Services.PostConfigure<Microsoft.Extensions.Validation.ValidationOptions>(ValidationInfoCache.Install);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequests>();
         builder.Services.AddNdisMockSwagger();
