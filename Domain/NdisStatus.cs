@@ -6,7 +6,7 @@ namespace NdisMock.Domain;
 public readonly record struct NdisStatus(uint Code, string Name)
 {
     /// <summary>The code as eight hex digits, e.g. <c>0xC0000001</c>.</summary>
-    public string Hex => "0x" + Code.ToString("X8", CultureInfo.InvariantCulture);
+    public string Hex => string.Create(CultureInfo.InvariantCulture, $"0x{Code:X8}");
 
     public bool IsSuccess => Code == NdisStatuses.Success.Code;
 
