@@ -155,7 +155,9 @@ public static class NdisMockHost
             }
         }
 
-        app.UseSwagger();
+        // Swashbuckle's middleware has the document provider injected into every request it sees, which builds a new
+        // generator each time: only requests for the documents under /swagger go through it.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), swagger => swagger.UseSwagger());
         if (operatorOptions.SwaggerUi)
         {
             app.UseSwaggerUI(options =>
