@@ -208,12 +208,8 @@ public sealed partial class Sandbox
 
             // The host re-arms for the new due time within the turn: a host that cannot fails the turn like anything else.
             AnnounceDue();
-            foreach (var commit in turn.Commits)
-            {
-                commit();
-            }
-
-            if (turn.Warnings.Count != 0)
+            turn.Commit();
+            if (turn.HasWarnings)
             {
                 // The answer carries the warnings as kept: numbered, and placed after the turn's events.
                 outcome = outcome with { Warnings = [.. turn.Warnings.Select(Keep)] };
