@@ -83,7 +83,14 @@ internal static class Hosting
         foreach (var range in path.Split('/'))
         {
             var segment = path[range];
-            if (segment.Length is > 0 and <= 6 && Uri.UnescapeDataString(segment.ToString()) is "." or "..")
+            if (segment is "." or "..")
+            {
+                return true;
+            }
+
+            // Only a segment with an escape can unescape to a dot segment: the others are not copied into strings,
+            // which every request would pay for each short segment of its path.
+            if (segment.Length is > 0 and <= 6 && segment.Contains('%') && Uri.UnescapeDataString(segment.ToString()) is "." or "..")
             {
                 return true;
             }

@@ -68,6 +68,7 @@ public static class NdisMockHost
         builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(options => Json.Configure(options.JsonSerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddValidation();
+        builder.Services.PostConfigure<Microsoft.Extensions.Validation.ValidationOptions>(ValidationInfoCache.Install);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequests>();
         builder.Services.AddNdisMockSwagger();
@@ -154,7 +155,9 @@ public static class NdisMockHost
             }
         }
 
-        app.UseSwagger();
+        // Swashbuckle's middleware has the document provider injected into every request it sees, which builds a new
+        // generator each time: only requests for the documents under /swagger go through it.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), swagger => swagger.UseSwagger());
         if (operatorOptions.SwaggerUi)
         {
             app.UseSwaggerUI(options =>

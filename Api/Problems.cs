@@ -61,5 +61,5 @@ internal static class Problems
 
     private static string PendingLocation(SandboxScope scope, string pendingOperationId) => $"/sandboxes/{scope.SandboxId}/pending/{pendingOperationId}";
 
-    private static string SandboxLocation(SandboxScope scope) => $"/sandboxes/{scope.SandboxId}";
+    private static string SandboxLocation(SandboxScope scope) => scope.Entry.Location;
 }

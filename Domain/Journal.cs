@@ -4,7 +4,7 @@ namespace NdisMock.Domain;
 /// A sandbox's event journal: gap-free sequence numbers, bounded to the newest <c>capacity</c> events so memory
 /// stays flat however long the sandbox lives. Not thread-safe: the owning sandbox serialises access.
 /// </summary>
-public sealed class Journal(int capacity)
+public sealed class Journal(int capacity) : IUndoable
 {
     private readonly NdisEvent[] _ring = new NdisEvent[Math.Max(1, capacity)];
     private long _last;
@@ -37,16 +37,18 @@ public sealed class Journal(int capacity)
         var slot = (_last - 1) % _ring.Length;
         if (Undo is { IsRecording: true })
         {
-            var overwritten = _ring[slot];
-            Undo.Record(() =>
-            {
-                _ring[slot] = overwritten;
-                _last--;
-            });
+            // The slot and the event it held, as data: a closure would be two more objects on every append.
+            Undo.Record(this, slot, _ring[slot]);
         }
 
         _ring[slot] = e;
         return e;
+    }
+
+    void IUndoable.Undo(long slot, object? overwritten, object? unused)
+    {
+        _ring[slot] = (NdisEvent)overwritten!;
+        _last--;
     }
 
     /// <summary>The events after <paramref name="after"/> that are still kept, oldest first, at most <paramref name="max"/>.</summary>

@@ -6,7 +6,7 @@ namespace NdisMock.Domain;
 public readonly record struct NdisStatus(uint Code, string Name)
 {
     /// <summary>The code as eight hex digits, e.g. <c>0xC0000001</c>.</summary>
-    public string Hex => "0x" + Code.ToString("X8", CultureInfo.InvariantCulture);
+    public string Hex => NdisStatuses.HexOf(Code);
 
     public bool IsSuccess => Code == NdisStatuses.Success.Code;
 
@@ -75,6 +75,14 @@ public static class NdisStatuses
         All.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
 
     private static readonly Dictionary<uint, NdisStatus> ByCode = All.ToDictionary(s => s.Code);
+
+    // Every answer carries its status's code in hex (statusCode): the catalogue's codes are formatted once, not per answer.
+    private static readonly Dictionary<uint, string> HexByCode = All.ToDictionary(s => s.Code, s => FormatHex(s.Code));
+
+    /// <summary>A code as eight hex digits after <c>0x</c>.</summary>
+    internal static string HexOf(uint code) => HexByCode.TryGetValue(code, out var hex) ? hex : FormatHex(code);
+
+    private static string FormatHex(uint code) => string.Create(CultureInfo.InvariantCulture, $"0x{code:X8}");
 
     /// <summary>
     /// Reads a status given by name (<c>NDIS_STATUS_FAILURE</c>, case-insensitive) or by its eight-digit hex

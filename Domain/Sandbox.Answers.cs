@@ -184,8 +184,14 @@ public sealed partial class Sandbox
     private void RequirePartyRoom() =>
         Require(_parties.Count < Options.MaxParties, Rules.PartyQuota, $"The sandbox holds {_parties.Count} parties, the most it allows ({Options.MaxParties}).");
 
-    private void RequireVcRoom() =>
-        Require(_vcs.Count < Options.MaxVcs, Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
+    private void RequireVcRoom()
+    {
+        // Checked on every VC created: the refusal's message is built only when there is no room.
+        if (_vcs.Count >= Options.MaxVcs)
+        {
+            throw Refuse(Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
+        }
+    }
 
     private static void RequireNotPending(NdisStatus status) =>
         Require(!status.IsPending, Rules.CompletionWithPending, "A completion's status must not be NDIS_STATUS_PENDING.");

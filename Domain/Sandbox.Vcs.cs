@@ -5,41 +5,53 @@ public sealed partial class Sandbox
 {
     /// <summary>The client creates a VC for an outgoing call; NDIS calls the MCM's ProtocolCoCreateVc.</summary>
     public Outcome NdisCoCreateVc(string ndisAfHandle, string? protocolVcContext) =>
-        Turn(EventName.NdisCoCreateVc, () =>
+        Turn(EventName.NdisCoCreateVc, (ndisAfHandle, protocolVcContext), static (sandbox, args) => sandbox.CreateVc(args.ndisAfHandle, args.protocolVcContext));
+
+    private Outcome CreateVc(string ndisAfHandle, string? protocolVcContext)
+    {
+        // Every create-VC request lands here, so each event is built once with its final fields: a template copied
+        // with `with` would allocate a whole event per copy.
+        NdisEvent Call(NdisStatus? status = null, string? ndisVcHandle = null) => new()
         {
-            var af = FindAf(ndisAfHandle);
-            var call = new NdisEvent { Name = EventName.NdisCoCreateVc, Role = Role.Client, NdisAfHandle = ndisAfHandle, ProtocolVcContext = protocolVcContext };
-            if (af is not { IsOpen: true })
-            {
-                // NdisCoCreateVc: FAILURE for an invalid AF handle.
-                return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (NdisClOpenAddressFamilyEx function).", call);
-            }
+            Name = EventName.NdisCoCreateVc, Role = Role.Client, Status = status, NdisAfHandle = ndisAfHandle, NdisVcHandle = ndisVcHandle,
+            ProtocolVcContext = protocolVcContext,
+        };
 
-            var behavior = _behaviors[CmHandler.ProtocolCoCreateVc];
-            Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
-                "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (PROTOCOL_CO_CREATE_VC). Set its behavior to Complete.");
-            RequireVcRoom();
+        var af = FindAf(ndisAfHandle);
+        if (af is not { IsOpen: true })
+        {
+            // NdisCoCreateVc: FAILURE for an invalid AF handle.
+            return Reject(Rules.AddressFamilyNotOpen, $"{ndisAfHandle} is {af?.State.ToString() ?? "closed"}; create VCs on an open address family (NdisClOpenAddressFamilyEx function).", Call());
+        }
 
-            var handle = _handles.Next(HandleKind.Vc);
-            var callMgrVcContext = $"cm-{handle}";
-            var handler = new NdisEvent
+        var behavior = _behaviors[CmHandler.ProtocolCoCreateVc];
+        Require(behavior.Mode == BehaviorMode.Complete, Rules.CreateDeleteVcPended,
+            "The MCM's ProtocolCoCreateVc answered NDIS_STATUS_PENDING; NDIS tears such a VC down (PROTOCOL_CO_CREATE_VC). Set its behavior to Complete.");
+        RequireVcRoom();
+
+        var handle = _handles.Next(HandleKind.Vc);
+        if (!behavior.Status.IsSuccess)
+        {
+            Emit(Call(behavior.Status));
+            Emit(new NdisEvent
             {
                 Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
-            };
-            if (!behavior.Status.IsSuccess)
-            {
-                Emit(call with { Status = behavior.Status });
-                Emit(handler);
-                return Completed(behavior.Status);
-            }
+            });
+            return Completed(behavior.Status);
+        }
 
-            var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext, _undo);
-            _vcs.Add(handle, vc);
-            _vcsInIssueOrder.Add(vc);
-            Emit(call with { Status = NdisStatuses.Success, NdisVcHandle = handle });
-            Emit(handler with { CallMgrVcContext = callMgrVcContext });
-            return Completed(NdisStatuses.Success) with { NdisVcHandle = handle, Created = true };
+        var callMgrVcContext = $"cm-{handle}";
+        var vc = new VirtualConnection(handle, af, VcCreator.Client, protocolVcContext, callMgrVcContext, _undo);
+        _vcs.Add(handle, vc);
+        _vcsInIssueOrder.Add(vc);
+        Emit(Call(NdisStatuses.Success, handle));
+        Emit(new NdisEvent
+        {
+            Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
+            CallMgrVcContext = callMgrVcContext,
         });
+        return new Outcome { Kind = OutcomeKind.Completed, Status = NdisStatuses.Success, NdisVcHandle = handle, Created = true };
+    }
 
     /// <summary>The client deletes a VC it created; NDIS calls the MCM's ProtocolCoDeleteVc.</summary>
     public Outcome NdisCoDeleteVc(string ndisVcHandle) =>

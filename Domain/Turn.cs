@@ -14,10 +14,30 @@ internal sealed class Turn(EventName operation, string? label, long journalMark,
     /// <summary>The function the turn serves, as findings name it: the operation, or a label where it differs.</summary>
     public string OperationName { get; } = label ?? operation.ToString();
 
-    public List<Violation> Warnings { get; } = [];
+    public List<Violation> Warnings => _warnings ??= [];
 
     /// <summary>Changes that happen only if the turn succeeds: the countdown of an injected failure, a fault draw.</summary>
-    public List<Action> Commits { get; } = [];
+    public List<Action> Commits => _commits ??= [];
+
+    // Both lists are made when the first item comes: most turns find nothing and commit nothing, and one turn runs per request.
+    private List<Violation>? _warnings;
+    private List<Action>? _commits;
+
+    public bool HasWarnings => _warnings is { Count: > 0 };
+
+    /// <summary>Runs the changes the turn commits, in the order they were noted.</summary>
+    public void Commit()
+    {
+        if (_commits is null)
+        {
+            return;
+        }
+
+        foreach (var commit in _commits)
+        {
+            commit();
+        }
+    }
 
     public long JournalMark { get; } = journalMark;
 

@@ -1,6 +1,16 @@
 namespace NdisMock.Domain;
 
 /// <summary>
+/// Something whose changes inside a turn note their inverse as data rather than as a closure: the journal and the
+/// dictionaries change on every turn, and a closure for each change is two objects on the heap.
+/// </summary>
+internal interface IUndoable
+{
+    /// <summary>Puts back one change, told by what <see cref="UndoLog.Record(IUndoable, long, object?, object?)"/> was given.</summary>
+    void Undo(long change, object? first, object? second);
+}
+
+/// <summary>
 /// What the running turns changed, as the steps that put it back: the objects, the ledger, the link, the journal and the
 /// findings record the inverse of each change while a turn runs, so a turn that throws for any reason, not only a
 /// refusal, leaves the sandbox as it found it. One per sandbox, used under its lock; each <see cref="Turn"/> owns the
@@ -9,7 +19,7 @@ namespace NdisMock.Domain;
 /// </summary>
 internal sealed class UndoLog
 {
-    private readonly List<Action> _steps = [];
+    private readonly List<Step> _steps = [];
     private int _depth;
 
     /// <summary>Whether a turn is running, so changes must say how to undo themselves.</summary>
@@ -41,7 +51,16 @@ internal sealed class UndoLog
     {
         if (_depth > 0)
         {
-            _steps.Add(undo);
+            _steps.Add(new Step(null, 0, undo, null));
+        }
+    }
+
+    /// <summary>Notes how to put one change back, when a turn is running: <paramref name="target"/> undoes it from the arguments.</summary>
+    public void Record(IUndoable target, long change, object? first = null, object? second = null)
+    {
+        if (_depth > 0)
+        {
+            _steps.Add(new Step(target, change, first, second));
         }
     }
 
@@ -69,11 +88,22 @@ internal sealed class UndoLog
         End();
         for (var i = _steps.Count - 1; i >= mark; i--)
         {
-            _steps[i]();
+            var step = _steps[i];
+            if (step.Target is { } target)
+            {
+                target.Undo(step.Change, step.First, step.Second);
+            }
+            else
+            {
+                ((Action)step.First!)();
+            }
         }
 
         _steps.RemoveRange(mark, _steps.Count - mark);
     }
+
+    /// <summary>One step back: a target and what it needs to undo the change, or, without a target, a closure in First.</summary>
+    private readonly record struct Step(IUndoable? Target, long Change, object? First, object? Second);
 
     private void End()
     {
@@ -83,9 +113,12 @@ internal sealed class UndoLog
 }
 
 /// <summary>A dictionary of the sandbox's state whose changes inside a turn are undone when the turn fails.</summary>
-internal sealed class TurnDictionary<TKey, TValue>(UndoLog undo, IEqualityComparer<TKey>? comparer = null) : IEnumerable<KeyValuePair<TKey, TValue>>
+internal sealed class TurnDictionary<TKey, TValue>(UndoLog undo, IEqualityComparer<TKey>? comparer = null) : IEnumerable<KeyValuePair<TKey, TValue>>, IUndoable
     where TKey : notnull
 {
+    private const long Added = 0;
+    private const long Removed = 1;
+
     private readonly Dictionary<TKey, TValue> _items = new(comparer);
 
     public int Count => _items.Count;
@@ -107,7 +140,7 @@ internal sealed class TurnDictionary<TKey, TValue>(UndoLog undo, IEqualityCompar
         _items.Add(key, value);
         if (undo.IsRecording)
         {
-            undo.Record(() => _items.Remove(key));
+            undo.Record(this, Added, key);
         }
     }
 
@@ -120,10 +153,22 @@ internal sealed class TurnDictionary<TKey, TValue>(UndoLog undo, IEqualityCompar
 
         if (undo.IsRecording)
         {
-            undo.Record(() => _items.Add(key, old));
+            undo.Record(this, Removed, key, old);
         }
 
         return true;
+    }
+
+    void IUndoable.Undo(long change, object? key, object? value)
+    {
+        if (change == Added)
+        {
+            _items.Remove((TKey)key!);
+        }
+        else
+        {
+            _items.Add((TKey)key!, (TValue)value!);
+        }
     }
 
     /// <summary>Empties the dictionary; only outside a turn (Reset), so nothing is recorded.</summary>

@@ -17,6 +17,9 @@ internal sealed class SandboxEntry(string id, byte[] keyHash, Sandbox sandbox, D
 
     public string Id { get; } = id;
 
+    /// <summary>Its address, <c>/sandboxes/{id}</c>: the Location of every object a request creates in it, built once.</summary>
+    public string Location { get; } = $"/sandboxes/{id}";
+
     /// <summary>How many more requests it may make this period.</summary>
     public RequestAllowance Allowance { get; } = allowance;
 

@@ -117,7 +117,8 @@ internal sealed class Call(UndoLog? undo = null)
         new(Any, CallTrigger.IncomingQosChange, Refused: Rules.CallInWrongState),
     ]);
 
-    private readonly List<Party> _parties = [];
+    // Made at the first party: most calls are point-to-point, and every VC holds a call, a million of them at scale.
+    private List<Party>? _parties;
     private long _remembered = -1;
     private CallParameters? _parameters;
     private bool _offerRejected;
@@ -155,18 +156,18 @@ internal sealed class Call(UndoLog? undo = null)
         }
     }
 
-    public IReadOnlyList<Party> Parties => _parties;
+    public IReadOnlyList<Party> Parties => (IReadOnlyList<Party>?)_parties ?? [];
 
     public bool Exists => State is not (CallState.Idle or CallState.Closed);
 
     /// <summary>Parties the client still holds a handle to, or is about to.</summary>
-    public int LiveParties => _parties.Count(p => p.State is PartyState.AddPending or PartyState.Connected or PartyState.RemoteDropIndicated);
+    public int LiveParties => Parties.Count(p => p.State is PartyState.AddPending or PartyState.Connected or PartyState.RemoteDropIndicated);
 
     /// <summary>Parties still connected to the remote side (or being added).</summary>
-    public int RemotelyConnectedParties => _parties.Count(p => p.State is PartyState.AddPending or PartyState.Connected);
+    public int RemotelyConnectedParties => Parties.Count(p => p.State is PartyState.AddPending or PartyState.Connected);
 
     /// <summary>Parties whose add completed and that the remote side has not dropped.</summary>
-    public int ConnectedParties => _parties.Count(p => p.State == PartyState.Connected);
+    public int ConnectedParties => Parties.Count(p => p.State == PartyState.Connected);
 
     public bool Allows(CallTrigger trigger) => Machine.Allows(State, trigger, this);
 
@@ -189,7 +190,7 @@ internal sealed class Call(UndoLog? undo = null)
         };
         if (State == CallState.Closed)
         {
-            _parties.Clear();
+            _parties?.Clear();
         }
     }
 
@@ -198,19 +199,19 @@ internal sealed class Call(UndoLog? undo = null)
         Remember();
         IsMultipoint = multipoint;
         _offerRejected = false;
-        _parties.Clear();
+        _parties?.Clear();
     }
 
     public void AddParty(Party party)
     {
         Remember();
-        _parties.Add(party);
+        (_parties ??= []).Add(party);
     }
 
     public void RemoveParty(Party party)
     {
         Remember();
-        _parties.Remove(party);
+        _parties?.Remove(party);
     }
 
     /// <summary>Notes the call's state and its parties, once per turn, so that a failing turn can put them back.</summary>
@@ -222,12 +223,15 @@ internal sealed class Call(UndoLog? undo = null)
         }
 
         var (state, multipoint, parameters, rejected, interrupted) = (State, IsMultipoint, _parameters, _offerRejected, _interrupted);
-        var parties = _parties.Count == 0 ? [] : _parties.ToArray();
+        var parties = _parties is { Count: > 0 } ? _parties.ToArray() : [];
         undo.Record(() =>
         {
             (State, IsMultipoint, _parameters, _offerRejected, _interrupted) = (state, multipoint, parameters, rejected, interrupted);
-            _parties.Clear();
-            _parties.AddRange(parties);
+            _parties?.Clear();
+            if (parties.Length > 0)
+            {
+                (_parties ??= []).AddRange(parties);
+            }
         });
     }
 
