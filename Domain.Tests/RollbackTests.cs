@@ -68,6 +68,29 @@ public sealed class RollbackTests
     }
 
     [Fact]
+    public void AFailingTurnInAFullJournal_PutsBackTheOldestEventsItsAppendsOverwrote()
+    {
+        var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 8 });
+        var (_, vc) = sandbox.ConnectedCall();
+        var kept = sandbox.GetEvents(0);
+        Assert.True(sandbox.LastSequence > 8);
+        Assert.Equal(8, kept.Count);
+        sandbox.EventAppended += e =>
+        {
+            if (e.Name == EventName.ProtocolCmCloseCall)
+            {
+                throw new InjectedFailure();
+            }
+        };
+
+        // The call's event overwrites the oldest kept one before the failure: the whole of it must come back.
+        Assert.Throws<InjectedFailure>(() => sandbox.NdisClCloseCall(vc, null, null));
+
+        Assert.Equal(kept, sandbox.GetEvents(0));
+        Assert.Equal(kept[^1].Sequence, sandbox.LastSequence);
+    }
+
+    [Fact]
     public void AFailureMidCompletion_KeepsTheRequestPending_AndItsDueTimeArmed()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);

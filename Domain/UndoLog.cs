@@ -20,6 +20,7 @@ internal interface IUndoable
 internal sealed class UndoLog
 {
     private readonly List<Step> _steps = [];
+    private Action? _forget;
     private int _depth;
 
     /// <summary>Whether a turn is running, so changes must say how to undo themselves.</summary>
@@ -64,6 +65,12 @@ internal sealed class UndoLog
         }
     }
 
+    /// <summary>
+    /// Tells a recorder of changes that keeps what its steps need beside them (the journal keeps the events it overwrote)
+    /// when no step is left: once the outermost turn is kept or rolled back.
+    /// </summary>
+    public void OnForget(Action forget) => _forget += forget;
+
     /// <summary>Starts a turn; returns its mark, where its steps begin.</summary>
     public int Begin()
     {
@@ -79,6 +86,7 @@ internal sealed class UndoLog
         if (_depth == 0)
         {
             _steps.Clear();
+            _forget?.Invoke();
         }
     }
 
@@ -100,6 +108,10 @@ internal sealed class UndoLog
         }
 
         _steps.RemoveRange(mark, _steps.Count - mark);
+        if (_depth == 0)
+        {
+            _forget?.Invoke();
+        }
     }
 
     /// <summary>One step back: a target and what it needs to undo the change, or, without a target, a closure in First.</summary>

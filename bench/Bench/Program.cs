@@ -1007,9 +1007,19 @@ async Task FillVcs(Sandbox s, int target)
     }));
 }
 
+// NdisMock as the container runs it: its GC knobs that only the environment can set (the Dockerfile's DOTNET_GC* lines),
+// and workstation GC spelt out too, so that an older build with other GC settings in its runtimeconfig (the seam's
+// b820957) is measured on the same collector and only the code differs.
 Child StartMock(int port, Dictionary<string, string>? extra = null, Action<string>? onLine = null, string? dll = null)
 {
     var settings = LoadSettings(port);
+    settings["DOTNET_gcServer"] = "0";
+    foreach (System.Text.RegularExpressions.Match knob in System.Text.RegularExpressions.Regex.Matches(
+        File.ReadAllText(Path.Combine(root, "Dockerfile")), @"\b(DOTNET_GC\w+)=(\S+)"))
+    {
+        settings[knob.Groups[1].Value] = knob.Groups[2].Value;
+    }
+
     settings["Sandboxes__MaxVcsPerSandbox"] = "2000000";
     settings["Sandboxes__MaxPendingOperationsPerSandbox"] = "1000000";
     foreach (var (key, value) in extra ?? [])
