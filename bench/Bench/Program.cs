@@ -1337,12 +1337,13 @@ internal sealed record HeapDump(long Total, Dictionary<string, long> ByType)
         var total = System.Text.RegularExpressions.Regex.Match(report, @"^\s*([\d,]+)\s+GC Heap bytes", System.Text.RegularExpressions.RegexOptions.Multiline);
         var byType = new Dictionary<string, long>();
 
-        // A row is "bytes count type", the type followed by its size class ("(Bytes > 10K)") and its assembly; the
-        // size classes of one type are added up, so that its growth is one figure.
-        foreach (System.Text.RegularExpressions.Match row in System.Text.RegularExpressions.Regex.Matches(report, @"^\s*([\d,]+)\s+[\d,]+\s+(.+?)(?:\s+\(Bytes > [^)]*\))?(?:\s+\[[^\]]*\])?\s*$", System.Text.RegularExpressions.RegexOptions.Multiline))
+        // A row is "bytes count type": the bytes of one object of the type (its average), how many there are, and the type
+        // followed by its size class ("(Bytes > 10K)") and its assembly. A type's size classes are added up, so that its
+        // growth is one figure.
+        foreach (System.Text.RegularExpressions.Match row in System.Text.RegularExpressions.Regex.Matches(report, @"^\s*([\d,]+)\s+([\d,]+)\s+(.+?)(?:\s+\(Bytes > [^)]*\))?(?:\s+\[[^\]]*\])?\s*$", System.Text.RegularExpressions.RegexOptions.Multiline))
         {
-            var type = row.Groups[2].Value;
-            byType[type] = byType.GetValueOrDefault(type) + Number(row.Groups[1].Value);
+            var type = row.Groups[3].Value;
+            byType[type] = byType.GetValueOrDefault(type) + (Number(row.Groups[1].Value) * Number(row.Groups[2].Value));
         }
 
         return new HeapDump(total.Success ? Number(total.Groups[1].Value) : byType.Values.Sum(), byType);
