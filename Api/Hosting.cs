@@ -188,8 +188,15 @@ internal sealed partial class NdisMetrics
         var operation = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "other";
         var status = http.Response.StatusCode;
         _requests.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("status", status));
-        var sandboxId = http.GetRouteValue("sandboxId") is string id && Hubs.RefusalLoggingHubFilter.SandboxIdOf([id]) is var shaped ? shaped : "-";
         var outcome = http.Items[FindingsKey] as Domain.Outcome;
+        if (outcome is null && status < 400)
+        {
+            // Most requests are answered cleanly: nothing to count as a finding and nothing to log, so the sandbox id
+            // (a route lookup and a pattern match) is worked out only for the requests that need it.
+            return;
+        }
+
+        var sandboxId = http.GetRouteValue("sandboxId") is string id && Hubs.RefusalLoggingHubFilter.SandboxIdOf([id]) is var shaped ? shaped : "-";
         foreach (var finding in outcome is null ? [] : outcome.Warnings.Prepend(outcome.Violation).OfType<Domain.Violation>())
         {
             _violations.Add(1, new KeyValuePair<string, object?>("rule", finding.Rule.Id), new KeyValuePair<string, object?>("severity", finding.Severity.ToString()),
