@@ -17,7 +17,7 @@ public sealed class EventFeedsTests
     public async Task AStuckSubscriber_DelaysNeitherTheSandboxNorAnotherSubscriber()
     {
         var hub = new FakeConnections();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
+        using var feeds = Feeds(hub);
         var sandbox = new Sandbox(new SandboxOptions());
         var journal = new SandboxJournal(sandbox, "s");
         hub.Hold("stuck");
@@ -43,7 +43,7 @@ public sealed class EventFeedsTests
     public async Task ASubscriberFallingBehindTheJournal_IsToldSo_NeverSilentlySkipped()
     {
         var hub = new FakeConnections();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
+        using var feeds = Feeds(hub);
         var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 16 });
         var journal = new SandboxJournal(sandbox, "s");
         hub.Hold("slow");
@@ -72,7 +72,7 @@ public sealed class EventFeedsTests
     public async Task AFilteredSubscriberFallingBehindTheJournal_IsToldSo_AndWasSentOnlyWhatItNamed()
     {
         var hub = new FakeConnections();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
+        using var feeds = Feeds(hub);
         var sandbox = new Sandbox(new SandboxOptions { JournalCapacity = 16 });
         var journal = new SandboxJournal(sandbox, "s");
         HashSet<EventName> names = [EventName.ProtocolCoAfRegisterNotify, EventName.NdisCoCreateVc];
@@ -103,7 +103,7 @@ public sealed class EventFeedsTests
     public async Task CaughtUpSubscribers_AreSentEachEventSerializedOnce()
     {
         var hub = new FakeConnections();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
+        using var feeds = Feeds(hub);
         var sandbox = new Sandbox(new SandboxOptions());
         var journal = new SandboxJournal(sandbox, "s");
         var subscribers = Enumerable.Range(0, 10).Select(i => $"c{i}").ToList();
@@ -129,7 +129,7 @@ public sealed class EventFeedsTests
     public async Task AStuckSubscriber_OnceCaughtUp_IsSentTheSameSerializedEventsAsTheOthersAgain()
     {
         var hub = new FakeConnections();
-        using var feeds = new EventFeeds(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
+        using var feeds = Feeds(hub);
         var sandbox = new Sandbox(new SandboxOptions());
         var journal = new SandboxJournal(sandbox, "s");
         var af = sandbox.NdisClOpenAddressFamilyEx(CoAddressFamily.Q2931, "c").NdisAfHandle!;
@@ -162,6 +162,9 @@ public sealed class EventFeedsTests
 
         Assert.Fail("The subscriber that was stuck never rejoined the shared reader.");
     }
+
+    private static EventFeeds Feeds(FakeConnections hub) =>
+        new(hub, NullLogger<EventFeeds>.Instance, Microsoft.Extensions.Options.Options.Create(new EventFeedsOptions()));
 
     /// <summary>Hub connections recording what is written to each; writes to a held connection wait until it is released.</summary>
     private sealed class FakeConnections : IHubConnections

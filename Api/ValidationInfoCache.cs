@@ -32,34 +32,28 @@ internal sealed class ValidationInfoCache : IValidatableInfoResolver
     public bool TryGetValidatableTypeInfo(Type type, [NotNullWhen(true)] out IValidatableInfo? validatableInfo)
     {
         validatableInfo = _types.GetOrAdd(type, static (key, resolvers) =>
-        {
-            foreach (var resolver in resolvers)
-            {
-                if (resolver.TryGetValidatableTypeInfo(key, out var found))
-                {
-                    return found;
-                }
-            }
-
-            return null;
-        }, _resolvers);
+            FirstAnswer(resolvers, resolver => resolver.TryGetValidatableTypeInfo(key, out var found) ? found : null), _resolvers);
         return validatableInfo is not null;
     }
 
     public bool TryGetValidatableParameterInfo(ParameterInfo parameterInfo, [NotNullWhen(true)] out IValidatableInfo? validatableInfo)
     {
         validatableInfo = _parameters.GetOrAdd(parameterInfo, static (key, resolvers) =>
-        {
-            foreach (var resolver in resolvers)
-            {
-                if (resolver.TryGetValidatableParameterInfo(key, out var found))
-                {
-                    return found;
-                }
-            }
-
-            return null;
-        }, _resolvers);
+            FirstAnswer(resolvers, resolver => resolver.TryGetValidatableParameterInfo(key, out var found) ? found : null), _resolvers);
         return validatableInfo is not null;
+    }
+
+    /// <summary>What the first resolver that knows the answer says, in the order they were registered; null when none does.</summary>
+    private static IValidatableInfo? FirstAnswer(IValidatableInfoResolver[] resolvers, Func<IValidatableInfoResolver, IValidatableInfo?> ask)
+    {
+        foreach (var resolver in resolvers)
+        {
+            if (ask(resolver) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 }
