@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NdisMock.Domain;
 
 // How a turn answers: refusals, documented failures, the handler's answer, and the status NDIS returns for it.
@@ -12,6 +14,15 @@ public sealed partial class Sandbox
         }
     }
 
+    /// <summary>As above, with a detail that is formatted only when the operation is refused.</summary>
+    private static void Require(bool condition, Rule rule, [InterpolatedStringHandlerArgument(nameof(condition))] ref RefusalDetail detail)
+    {
+        if (!condition)
+        {
+            throw new RefusedException(rule, detail.ToStringAndClear());
+        }
+    }
+
     private static RefusedException Refuse(Rule rule, string detail) => new(rule, detail);
 
     /// <summary>Refuses the current operation with the Error rule a transition table named, if it named one.</summary>
@@ -20,6 +31,15 @@ public sealed partial class Sandbox
         if (refusal is not null)
         {
             throw Refuse(refusal, detail);
+        }
+    }
+
+    /// <summary>As above, with a detail that is formatted only when the table named a rule.</summary>
+    private static void RequireAllowed(Rule? refusal, [InterpolatedStringHandlerArgument(nameof(refusal))] ref RefusalDetail detail)
+    {
+        if (refusal is not null)
+        {
+            throw Refuse(refusal, detail.ToStringAndClear());
         }
     }
 
@@ -33,6 +53,10 @@ public sealed partial class Sandbox
         { Severity: Severity.Reject } => Reject(refusal, detail, call, callback),
         _ => throw Refuse(refusal, detail),
     };
+
+    /// <summary>As above, with a detail that is formatted only when the table named a rule.</summary>
+    private Outcome? RefusedBy(Rule? refusal, [InterpolatedStringHandlerArgument(nameof(refusal))] ref RefusalDetail detail, NdisEvent call, NdisEvent? callback = null) =>
+        refusal is null ? null : RefusedBy(refusal, detail.ToStringAndClear(), call, callback);
 
     /// <summary>
     /// Answers the current operation with a Reject-class rule's documented status: the call event is journaled with
@@ -103,19 +127,20 @@ public sealed partial class Sandbox
     private void Warn(Rule rule, string detail) => _turn.Warnings.Add(NewViolation(rule, Severity.Warning, detail));
 
     /// <summary>For the ordering rules left to strictness (docs/rules.md#v-call-03, #v-call-06): refuse when strict, warn when lenient.</summary>
-    private void RequireOrderly(bool condition, Rule rule, string detail)
+    private void RequireOrderly(bool condition, Rule rule, [InterpolatedStringHandlerArgument(nameof(condition))] ref RefusalDetail detail)
     {
         if (condition)
         {
             return;
         }
 
+        var text = detail.ToStringAndClear();
         if (Options.Strictness == Strictness.Strict)
         {
-            throw Refuse(rule, detail);
+            throw Refuse(rule, text);
         }
 
-        Warn(rule, detail + " (accepted: lenient sandbox)");
+        Warn(rule, text + " (accepted: lenient sandbox)");
     }
 
     private Violation NewViolation(Rule rule, Severity severity, string detail) =>
@@ -184,14 +209,8 @@ public sealed partial class Sandbox
     private void RequirePartyRoom() =>
         Require(_parties.Count < Options.MaxParties, Rules.PartyQuota, $"The sandbox holds {_parties.Count} parties, the most it allows ({Options.MaxParties}).");
 
-    private void RequireVcRoom()
-    {
-        // Checked on every VC created: the refusal's message is built only when there is no room.
-        if (_vcs.Count >= Options.MaxVcs)
-        {
-            throw Refuse(Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
-        }
-    }
+    private void RequireVcRoom() =>
+        Require(_vcs.Count < Options.MaxVcs, Rules.VcQuota, $"The sandbox holds {_vcs.Count} VCs, the most it allows ({Options.MaxVcs}).");
 
     private static void RequireNotPending(NdisStatus status) =>
         Require(!status.IsPending, Rules.CompletionWithPending, "A completion's status must not be NDIS_STATUS_PENDING.");

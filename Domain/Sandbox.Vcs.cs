@@ -16,6 +16,11 @@ public sealed partial class Sandbox
             Name = EventName.NdisCoCreateVc, Role = Role.Client, Status = status, NdisAfHandle = ndisAfHandle, NdisVcHandle = ndisVcHandle,
             ProtocolVcContext = protocolVcContext,
         };
+        NdisEvent Handler(AddressFamilyOpen af, NdisStatus status, string handle, string? callMgrVcContext = null) => new()
+        {
+            Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
+            CallMgrVcContext = callMgrVcContext,
+        };
 
         var af = FindAf(ndisAfHandle);
         if (af is not { IsOpen: true })
@@ -33,10 +38,7 @@ public sealed partial class Sandbox
         if (!behavior.Status.IsSuccess)
         {
             Emit(Call(behavior.Status));
-            Emit(new NdisEvent
-            {
-                Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
-            });
+            Emit(Handler(af, behavior.Status, handle));
             return Completed(behavior.Status);
         }
 
@@ -45,11 +47,7 @@ public sealed partial class Sandbox
         _vcs.Add(handle, vc);
         _vcsInIssueOrder.Add(vc);
         Emit(Call(NdisStatuses.Success, handle));
-        Emit(new NdisEvent
-        {
-            Name = EventName.ProtocolCoCreateVc, Role = Role.Mcm, Status = behavior.Status, CallMgrAfContext = af.CallMgrAfContext, NdisVcHandle = handle,
-            CallMgrVcContext = callMgrVcContext,
-        });
+        Emit(Handler(af, behavior.Status, handle, callMgrVcContext));
         return new Outcome { Kind = OutcomeKind.Completed, Status = NdisStatuses.Success, NdisVcHandle = handle, Created = true };
     }
 

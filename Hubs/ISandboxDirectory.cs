@@ -26,8 +26,9 @@ public sealed record HubOpening(IJournalSource? Journal, long OldestSequenceKept
 public interface IJournalSource
 {
     /// <summary>
-    /// The events after <paramref name="after"/> (at most <paramref name="max"/>), waiting until there is one; null once
-    /// the sandbox is gone, with the reason in <see cref="JournalBatch.Ended"/> of an empty batch instead where known.
+    /// The events after <paramref name="after"/> (at most <paramref name="max"/>), waiting until there is one. A source
+    /// that learns the sandbox is gone for good (a grain's) answers an empty batch with the reason in
+    /// <see cref="JournalBatch.Ended"/>; in this process the store tells the feeds instead (<see cref="IEventFeeds.SandboxRemoved"/>).
     /// </summary>
     ValueTask<JournalBatch> ReadAsync(long after, int max, CancellationToken cancellationToken);
 }

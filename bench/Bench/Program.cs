@@ -875,29 +875,15 @@ async Task<Stats> CallbackLatency(int subscribers)
     var s = await NewSandbox(mockUri);
     var vc = await NewVc(s);
     var hubs = new List<HubConnection>();
-    var pending = 0;
-    TaskCompletionSource? all = null;
-    var settling = 0;
-    TaskCompletionSource? settled = null;
+    var completed = new Arrivals();
+    var settled = new Arrivals();
     for (var i = 0; i < subscribers; i++)
     {
-        var hub = new HubConnectionBuilder().WithUrl(new Uri(mockUri, "/hubs/ndis"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
-        hub.On<JsonObject>("ProtocolClCloseCallComplete", _ =>
-        {
-            if (Interlocked.Decrement(ref pending) == 0)
-            {
-                all?.TrySetResult();
-            }
-        });
+        var hub = WebSocketHub(new Uri(mockUri, "/hubs/ndis"));
+        hub.On<JsonObject>("ProtocolClCloseCallComplete", _ => completed.Arrived());
 
         // The close call's last event: once every subscriber has it, none is still busy with the round's earlier events.
-        hub.On<JsonObject>("ProtocolCmCloseCall", _ =>
-        {
-            if (Interlocked.Decrement(ref settling) == 0)
-            {
-                settled?.TrySetResult();
-            }
-        });
+        hub.On<JsonObject>("ProtocolCmCloseCall", _ => settled.Arrived());
         await hub.StartAsync();
         await hub.InvokeAsync<JsonObject>("Subscribe", s.Id, s.Key, (long)(await Json(await Send(s.Http, s, HttpMethod.Get, "", null)))["counters"]!["events"]!);
         hubs.Add(hub);
@@ -908,15 +894,13 @@ async Task<Stats> CallbackLatency(int subscribers)
     {
         var made = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call", new { }));
         await Post(s.Http, s, $"/pending/{(string)made["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
-        settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref settling, subscribers);
+        settled.Expect(subscribers);
         var closed = await Json(await Post(s.Http, s, $"/client/vcs/{vc}/call/close", new { }));
-        await settled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref pending, subscribers);
+        await settled.AllAsync();
+        completed.Expect(subscribers);
         var sent = Stopwatch.GetTimestamp();
         await Post(s.Http, s, $"/pending/{(string)closed["pendingOperationId"]!}/complete", new { status = "NDIS_STATUS_SUCCESS" });
-        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await completed.AllAsync();
         latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
     }
 
@@ -931,7 +915,7 @@ async Task<Stats> CallbackLatency(int subscribers)
 async Task<Stats> BroadcastLatency()
 {
     using var http = new HttpClient { BaseAddress = baseUri };
-    var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, "/hub"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
+    var hub = WebSocketHub(new Uri(baseUri, "/hub"));
     TaskCompletionSource? received = null;
     hub.On<long>("Ping", _ => received?.TrySetResult());
     await hub.StartAsync();
@@ -956,18 +940,11 @@ async Task<Stats> GroupBroadcastLatency(int clients)
     using var http = new HttpClient { BaseAddress = baseUri };
     var group = $"g{Guid.NewGuid():N}";
     var hubs = new List<HubConnection>();
-    var pending = 0;
-    TaskCompletionSource? all = null;
+    var received = new Arrivals();
     for (var i = 0; i < clients; i++)
     {
-        var hub = new HubConnectionBuilder().WithUrl(new Uri(baseUri, "/hub"), o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
-        hub.On<long>("Ping", _ =>
-        {
-            if (Interlocked.Decrement(ref pending) == 0)
-            {
-                all?.TrySetResult();
-            }
-        });
+        var hub = WebSocketHub(new Uri(baseUri, "/hub"));
+        hub.On<long>("Ping", _ => received.Arrived());
         await hub.StartAsync();
         await hub.InvokeAsync("Join", group);
         hubs.Add(hub);
@@ -976,11 +953,10 @@ async Task<Stats> GroupBroadcastLatency(int clients)
     var latencies = new List<double>();
     for (var round = 0; round < callbackRounds / Math.Max(1, clients / 10); round++)
     {
-        all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Volatile.Write(ref pending, clients);
+        received.Expect(clients);
         var sent = Stopwatch.GetTimestamp();
         (await http.PostAsync($"/broadcast/{group}?sent={sent}", null)).EnsureSuccessStatusCode();
-        await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await received.AllAsync();
         latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
     }
 
@@ -991,6 +967,10 @@ async Task<Stats> GroupBroadcastLatency(int clients)
 
     return Stats.Of(latencies, 0, TimeSpan.Zero);
 }
+
+// A SignalR client over WebSockets without negotiation, as every push measurement connects.
+static HubConnection WebSocketHub(Uri url) =>
+    new HubConnectionBuilder().WithUrl(url, o => { o.Transports = HttpTransportType.WebSockets; o.SkipNegotiation = true; }).Build();
 
 async Task FillVcs(Sandbox s, int target)
 {
@@ -1348,6 +1328,32 @@ internal sealed record HeapDump(long Total, Dictionary<string, long> ByType)
 
         return new HeapDump(total.Success ? Number(total.Groups[1].Value) : byType.Values.Sum(), byType);
     }
+}
+
+/// <summary>
+/// One round's arrivals at many clients: <see cref="Expect"/> before the round, <see cref="Arrived"/> from each client's
+/// handler, and <see cref="AllAsync"/> completes at the last of them. An arrival before the round counts for nothing.
+/// </summary>
+internal sealed class Arrivals
+{
+    private int _left;
+    private TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Expect(int count)
+    {
+        Volatile.Write(ref _all, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Volatile.Write(ref _left, count);
+    }
+
+    public void Arrived()
+    {
+        if (Interlocked.Decrement(ref _left) == 0)
+        {
+            Volatile.Read(ref _all).TrySetResult();
+        }
+    }
+
+    public Task AllAsync() => Volatile.Read(ref _all).Task.WaitAsync(TimeSpan.FromSeconds(10));
 }
 
 /// <summary>A cluster node the benchmark started, with what it has logged so far.</summary>
