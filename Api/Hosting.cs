@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Features;
@@ -60,12 +61,29 @@ internal static class Hosting
             return null;
         }
 
-        using var copy = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while (copy.Length <= max && (read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+        var aborted = request.HttpContext.RequestAborted;
+        if (request.ContentLength is { } length && length <= max)
         {
-            copy.Write(buffer, 0, read);
+            // The usual case, on every change a durable or clustered node keeps or sends on: the body read straight into
+            // its one array.
+            var body = new byte[length];
+            var filled = await request.Body.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, aborted);
+            return filled == body.Length ? body : body[..filled];
+        }
+
+        using var copy = new MemoryStream();
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while (copy.Length <= max && (read = await request.Body.ReadAsync(buffer, aborted)) > 0)
+            {
+                copy.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return copy.ToArray();
